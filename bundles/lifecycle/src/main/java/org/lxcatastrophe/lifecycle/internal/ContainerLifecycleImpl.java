@@ -1,0 +1,549 @@
+package org.lxcatastrophe.lifecycle.internal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+import org.lxcatastrophe.api.ConfigurationException;
+import org.lxcatastrophe.api.LxcatException;
+import org.lxcatastrophe.api.container.ContainerLifecycle;
+import org.lxcatastrophe.api.container.ContainerSpec;
+import org.lxcatastrophe.api.container.ContainerState;
+import org.lxcatastrophe.api.container.ContainerStatus;
+import org.lxcatastrophe.api.container.ExecResult;
+import org.lxcatastrophe.api.distro.DistroAdapter;
+import org.lxcatastrophe.api.distro.DistroMatch;
+import org.lxcatastrophe.api.distro.OsRelease;
+import org.lxcatastrophe.api.idmap.IdRange;
+import org.lxcatastrophe.api.idmap.IdmapService;
+import org.lxcatastrophe.api.image.CachedImage;
+import org.lxcatastrophe.api.image.ExtractedImage;
+import org.lxcatastrophe.api.image.FetchOptions;
+import org.lxcatastrophe.api.image.ImageService;
+import org.lxcatastrophe.api.network.HostNetwork;
+import org.lxcatastrophe.api.network.NetworkPlan;
+import org.lxcatastrophe.api.rootfs.RootfsService;
+import org.lxcatastrophe.api.rootfs.RootfsView;
+import org.lxcatastrophe.api.rootfs.RootfsWriter;
+import org.lxcatastrophe.api.ssh.AuthorizedKey;
+import org.lxcatastrophe.api.ssh.SshKeyService;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The orchestration: image fetch, id range, extraction (skipped when the container exists), network, distro adapter,
+ * ssh keys, LXC config, start and supervision; clean poweroff when the framework stops.
+ */
+@Component(configurationPid = ContainerLifecycleImpl.PID, service = ContainerLifecycle.class, immediate = true)
+@Designate(ocd = ContainerLifecycleImpl.Config.class)
+public class ContainerLifecycleImpl implements ContainerLifecycle {
+
+    static final String PID = "org.lxcatastrophe.lifecycle";
+    static final String EXIT_PROPERTY = "lxcatastrophe.exit.code";
+    /** What the runtime recorded about a container it created (id base, image), next to the rootfs. */
+    static final String STATE_FILE = "lxcatastrophe.properties";
+    static final String IMAGE_CONFIG_FILE = "image.config";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,62}");
+    private static final Logger LOG = Logger.getLogger(ContainerLifecycleImpl.class.getName());
+
+    @ObjectClassDefinition(name = "lxcatastrophe container lifecycle", description = "The system container and its LXC config")
+    public @interface Config {
+        @AttributeDefinition(name = "container.name", description = "Container name and hostname; empty: the wrapper's "
+                + "hostname (env CONTAINER_NAME)")
+        String container_name() default "";
+
+        @AttributeDefinition(name = "container.path", description = "Directory holding the container (a volume keeps it "
+                + "between runs) (env CONTAINER_PATH)")
+        String container_path() default "/var/lib/lxcatastrophe/containers";
+
+        @AttributeDefinition(name = "container.autostart", description = "Start the container when the runtime starts "
+                + "(env CONTAINER_AUTOSTART)")
+        boolean container_autostart() default true;
+
+        @AttributeDefinition(name = "container.stop.timeout", description = "Seconds a clean poweroff may take before a "
+                + "hard stop; keep it below docker stop's 10 s (env CONTAINER_STOP_TIMEOUT)")
+        int container_stop_timeout() default 8;
+
+        @AttributeDefinition(name = "container.start.timeout", description = "Seconds LXC may take to report the "
+                + "container RUNNING (env CONTAINER_START_TIMEOUT)")
+        int container_start_timeout() default 60;
+
+        @AttributeDefinition(name = "lxc.config.extra", description = "LXC lines appended last to the container config, "
+                + "separated by newlines or ';' (env LXC_CONFIG_EXTRA)")
+        String lxc_config_extra() default "";
+    }
+
+    /** The validated configuration. */
+    record Settings(String name, Path path, boolean autostart, Duration stopTimeout, Duration startTimeout,
+            List<String> extra) {
+    }
+
+    @Reference
+    ImageService images;
+    @Reference
+    IdmapService idmap;
+    @Reference
+    HostNetwork network;
+    @Reference
+    RootfsService rootfs;
+    @Reference
+    SshKeyService sshKeys;
+
+    final List<DistroAdapter> distros = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addDistro(DistroAdapter adapter) {
+        distros.add(adapter);
+    }
+
+    void removeDistro(DistroAdapter adapter) {
+        distros.remove(adapter);
+    }
+
+    CommandRunner runner = new ProcessCommandRunner();
+    HostEnvironment environment = HostEnvironment.system();
+    PrintStream consoleOut = System.out;
+    IntConsumer exiter;
+
+    private Settings settings;
+    private ContainerSpec spec;
+    private LxcDriver driver;
+    private ExecutorService worker;
+    private final Object lock = new Object();
+    private volatile ContainerState state = ContainerState.NEW;
+    private volatile String message = "";
+    private volatile String imageDescription = "";
+    private volatile Instant startedAt;
+    private volatile List<String> addresses = List.of();
+    private volatile boolean stopRequested;
+    private volatile boolean deactivating;
+    private static volatile boolean apparmorLogged;
+
+    @Activate
+    void activate(BundleContext context, Config config) throws ConfigurationException {
+        if (exiter == null) {
+            exiter = code -> exitRuntime(context, code);
+        }
+        begin(settings(config));
+    }
+
+    /** Validates the configuration; {@link ConfigurationException} names the key. */
+    static Settings settings(Config c) throws ConfigurationException {
+        String name = c.container_name() == null ? "" : c.container_name().trim();
+        if (name.isEmpty()) {
+            name = wrapperHostname();
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw new ConfigurationException("container.name", "container.name (CONTAINER_NAME) = '" + name
+                    + "' is not a valid hostname: use letters, digits, '-' and '.', at most 63 characters");
+        }
+        String p = c.container_path() == null ? "" : c.container_path().trim();
+        if (p.isEmpty() || !p.startsWith("/")) {
+            throw new ConfigurationException("container.path", "container.path (CONTAINER_PATH) = '" + p
+                    + "' must be an absolute directory path, e.g. /var/lib/lxcatastrophe/containers");
+        }
+        if (c.container_stop_timeout() < 1 || c.container_stop_timeout() > 3600) {
+            throw new ConfigurationException("container.stop.timeout", "container.stop.timeout (CONTAINER_STOP_TIMEOUT) = "
+                    + c.container_stop_timeout() + " is invalid: give seconds between 1 and 3600 (8 fits docker stop's 10 s)");
+        }
+        if (c.container_start_timeout() < 1 || c.container_start_timeout() > 3600) {
+            throw new ConfigurationException("container.start.timeout", "container.start.timeout (CONTAINER_START_TIMEOUT) = "
+                    + c.container_start_timeout() + " is invalid: give seconds between 1 and 3600");
+        }
+        return new Settings(name, Path.of(p).normalize(), c.container_autostart(),
+                Duration.ofSeconds(c.container_stop_timeout()), Duration.ofSeconds(c.container_start_timeout()),
+                LxcConfigWriter.parseExtra(c.lxc_config_extra()));
+    }
+
+    static String wrapperHostname() {
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!h.isEmpty()) {
+                return h;
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "lxcatastrophe";
+        }
+    }
+
+    void begin(Settings s) {
+        this.settings = s;
+        this.spec = new ContainerSpec(s.name(), s.path());
+        this.driver = new LxcDriver(runner, line -> consoleOut.println(line), s.startTimeout());
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "lxcat-lifecycle");
+            t.setDaemon(true);
+            return t;
+        });
+        LOG.info("container " + s.name() + " in " + s.path() + (s.autostart() ? ", starting" : ", autostart off"));
+        if (s.autostart()) {
+            worker.submit(() -> {
+                try {
+                    start();
+                } catch (LxcatException e) {
+                    LOG.log(Level.FINE, "start failed", e);
+                    LOG.severe(e.getMessage());
+                    exiter.accept(1);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "start failed: " + e, e);
+                    exiter.accept(1);
+                }
+            });
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        deactivating = true;
+        stopRequested = true;
+        worker.shutdown();
+        try {
+            // a start in progress finishes its current step; a running container is powered off below
+            worker.awaitTermination(settings.startTimeout().toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (lock) {
+            if (!driver.monitorAlive()) {
+                return;
+            }
+            LOG.info("powering off container " + spec.name() + " (timeout " + settings.stopTimeout().toSeconds() + " s)");
+            state = ContainerState.STOPPING;
+            try {
+                boolean clean = driver.stop(spec, settings.stopTimeout());
+                state = ContainerState.STOPPED;
+                LOG.info(clean ? "container " + spec.name() + " powered off cleanly"
+                        : "container " + spec.name() + " was stopped hard after " + settings.stopTimeout().toSeconds() + " s");
+                setExitCode(clean ? 0 : 1);
+            } catch (LxcatException e) {
+                LOG.severe("cannot stop container " + spec.name() + ": " + e.getMessage());
+                setExitCode(1);
+            }
+        }
+    }
+
+    private static void setExitCode(int code) {
+        if (System.getProperty(EXIT_PROPERTY) == null) {
+            System.setProperty(EXIT_PROPERTY, String.valueOf(code));
+        }
+    }
+
+    private static void exitRuntime(BundleContext context, int code) {
+        setExitCode(code);
+        Thread t = new Thread(() -> {
+            try {
+                context.getBundle(0).stop();
+            } catch (BundleException | IllegalStateException e) {
+                LOG.log(Level.FINE, "cannot stop the framework", e);
+            }
+        }, "lxcat-exit");
+        t.start();
+    }
+
+    // ---- ContainerLifecycle
+
+    @Override
+    public void start() throws LxcatException {
+        synchronized (lock) {
+            if (driver.monitorAlive()) {
+                throw new LxcatException("container " + spec.name() + " is already running");
+            }
+            if (deactivating) {
+                throw new LxcatException("the runtime is shutting down");
+            }
+            stopRequested = false;
+            try {
+                prepareAndStart();
+            } catch (LxcatException e) {
+                state = ContainerState.FAILED;
+                message = e.getMessage();
+                throw e;
+            }
+        }
+        supervise();
+    }
+
+    @Override
+    public void stop() throws LxcatException {
+        synchronized (lock) {
+            stopRequested = true;
+            if (!driver.monitorAlive()) {
+                throw new LxcatException("container " + spec.name() + " is not running");
+            }
+            state = ContainerState.STOPPING;
+            boolean clean = driver.stop(spec, settings.stopTimeout());
+            state = ContainerState.STOPPED;
+            message = clean ? "powered off" : "stopped hard after " + settings.stopTimeout().toSeconds() + " s";
+            startedAt = null;
+        }
+    }
+
+    @Override
+    public void restart() throws LxcatException {
+        if (driver.monitorAlive()) {
+            stop();
+        }
+        start();
+    }
+
+    @Override
+    public ContainerStatus status() {
+        long pid = -1;
+        if (state == ContainerState.RUNNING) {
+            try {
+                pid = driver.initPid(spec);
+            } catch (LxcatException e) {
+                pid = -1;
+            }
+        }
+        return new ContainerStatus(spec.name(), state, pid, imageDescription, startedAt, addresses, message);
+    }
+
+    @Override
+    public ExecResult exec(List<String> command, Duration timeout) throws LxcatException {
+        return driver.exec(spec, command, timeout);
+    }
+
+    @Override
+    public List<String> consoleLog(int lines) {
+        return driver.consoleLog(spec, lines);
+    }
+
+    @Override
+    public Map<String, String> wiring() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("ImageService", describe(images));
+        m.put("IdmapService", describe(idmap));
+        m.put("HostNetwork", describe(network));
+        m.put("RootfsService", describe(rootfs));
+        m.put("SshKeyService", describe(sshKeys));
+        for (DistroAdapter d : distros) {
+            m.put("DistroAdapter " + d.name(), d.description());
+        }
+        return m;
+    }
+
+    private static String describe(Object service) {
+        return service == null ? "missing" : service.getClass().getName();
+    }
+
+    ContainerSpec spec() {
+        return spec;
+    }
+
+    // ---- orchestration
+
+    private void prepareAndStart() throws LxcatException {
+        state = ContainerState.PREPARING;
+        message = "";
+        driver.checkTools();
+        Path dir = spec.directory();
+        boolean created = false;
+        try {
+            Files.createDirectories(settings.path());
+            IdRange range = idmap.ensureRange();
+            Properties recorded = readState(dir);
+            List<String> imageLines;
+            if (Files.isDirectory(spec.rootfs()) && recorded != null) {
+                long base = Long.parseLong(recorded.getProperty("idmap.base", "-1"));
+                if (base != range.base()) {
+                    throw new ConfigurationException("idmap.base", "the container in " + dir + " was created with ids from "
+                            + base + " but the id range is now " + range.base() + ": set IDMAP_BASE=" + base);
+                }
+                imageLines = Files.readAllLines(dir.resolve(IMAGE_CONFIG_FILE));
+                imageDescription = recorded.getProperty("image", "");
+                LOG.info("reusing container " + spec.name() + " in " + dir + " (" + imageDescription
+                        + "): no download, no extraction");
+            } else {
+                if (Files.exists(spec.rootfs())) {
+                    throw new LxcatException(spec.rootfs() + " exists but was not made by lxcatastrophe (no " + STATE_FILE
+                            + "): move it away or choose another CONTAINER_NAME");
+                }
+                if (!Files.exists(dir)) {
+                    Files.createDirectories(dir);
+                    created = true;
+                }
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+                CachedImage cached = images.fetch(images.configuredImage(), FetchOptions.DEFAULT);
+                LOG.info("extracting " + cached.ref() + " " + cached.buildId() + " into " + spec.rootfs());
+                ExtractedImage extracted = images.extract(cached, dir, spec.name(), range);
+                imageLines = extracted.lxcConfig();
+                imageDescription = cached.ref() + " " + cached.buildId();
+                writeAtomically(dir.resolve(IMAGE_CONFIG_FILE), String.join("\n", imageLines) + "\n");
+                Properties p = new Properties();
+                p.setProperty("idmap.base", String.valueOf(range.base()));
+                p.setProperty("idmap.size", String.valueOf(range.size()));
+                p.setProperty("image", imageDescription);
+                p.setProperty("created", Instant.now().toString());
+                java.io.StringWriter w = new java.io.StringWriter();
+                p.store(w, "lxcatastrophe container state");
+                writeAtomically(dir.resolve(STATE_FILE), w.toString());
+            }
+            idmap.ensureTraversable(spec.rootfs(), range);
+            RootfsView view = rootfs.view(spec.rootfs());
+            if (!view.exists("/sbin/init")) {
+                throw new LxcatException("the rootfs " + spec.rootfs() + " has no /sbin/init, so it cannot boot as a system "
+                        + "container: use an image with an init system (e.g. DIST_VARIANT=default)");
+            }
+            RootfsWriter writer = rootfs.writer(spec.rootfs(), range);
+
+            NetworkPlan plan = network.capture();
+            List<String> netLines = plan.interfaces().isEmpty() ? List.of() : network.bridge(plan);
+            addresses = plan.interfaces().stream().flatMap(i -> i.addresses().stream()).map(Object::toString).toList();
+            applyDistro(view, writer, plan);
+
+            List<AuthorizedKey> keys = sshKeys.configuredKeys();
+            if (!keys.isEmpty()) {
+                int n = sshKeys.deploy(keys, writer);
+                LOG.info("deployed " + keys.size() + " ssh key(s); authorized_keys holds " + n);
+            }
+
+            CgroupPreparer cgroups = new CgroupPreparer(environment);
+            cgroups.apply(cgroups.plan());
+            boolean apparmor = environment.apparmorUsable();
+            if (!apparmor && !apparmorLogged) {
+                apparmorLogged = true;
+                LOG.info("AppArmor is not usable here: the container runs unconfined (lxc.apparmor.profile = unconfined)");
+            }
+            String config = new LxcConfigWriter().render(new LxcConfigWriter.Input(imageLines, idmap.lxcConfig(range),
+                    spec.rootfs(), spec.name(), netLines, environment.sysReadOnly(), apparmor,
+                    dir.resolve(LxcDriver.CONSOLE_LOG), dir.resolve(LxcDriver.LXC_LOG), settings.extra()));
+            writeAtomically(spec.config(), config);
+
+            state = ContainerState.STARTING;
+            driver.start(spec);
+            state = ContainerState.RUNNING;
+            startedAt = Instant.now();
+            created = false;
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "prepare failed", e);
+            throw new LxcatException("cannot prepare container " + spec.name() + " in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            if (created) {
+                removeQuietly(dir);
+            }
+        }
+    }
+
+    private void applyDistro(RootfsView view, RootfsWriter writer, NetworkPlan plan) throws LxcatException, IOException {
+        Optional<OsRelease> os = OsReleaseParser.read(view);
+        if (os.isEmpty()) {
+            LOG.warning("the rootfs has no /etc/os-release: its network configuration is left as the image ships it");
+            return;
+        }
+        DistroAdapter best = null;
+        DistroMatch bestMatch = null;
+        for (DistroAdapter d : distros) {
+            Optional<DistroMatch> m = d.recognise(os.get(), view);
+            if (m.isPresent() && (bestMatch == null || m.get().rank() > bestMatch.rank())) {
+                best = d;
+                bestMatch = m.get();
+            }
+        }
+        if (best == null) {
+            LOG.warning("no distro adapter recognises " + os.get().id() + " " + os.get().versionId()
+                    + ": its network configuration is left as the image ships it (add a distro bundle to deploy/)");
+            return;
+        }
+        LOG.info("distro adapter " + best.name() + " configures the network (" + bestMatch.reason() + ")");
+        best.applyNetwork(plan, writer);
+    }
+
+    private void supervise() {
+        driver.exited().thenAccept(code -> {
+            if (stopRequested) {
+                return;
+            }
+            state = code == 0 ? ContainerState.STOPPED : ContainerState.FAILED;
+            startedAt = null;
+            message = "container stopped on its own (lxc-start exit status " + code + ")";
+            LOG.warning("container " + spec.name() + " stopped on its own (lxc-start exit status " + code
+                    + "); the runtime exits too");
+            exiter.accept(code == 0 ? 0 : 1);
+        });
+    }
+
+    private static Properties readState(Path dir) throws IOException {
+        Path f = dir.resolve(STATE_FILE);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(f)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    static void removeQuietly(Path dir) {
+        try {
+            if (!Files.exists(dir)) {
+                return;
+            }
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+            LOG.info("removed the half-made container " + dir);
+        } catch (IOException e) {
+            LOG.warning("could not remove the half-made container " + dir + ": " + e.getMessage() + "; remove it by hand");
+        }
+    }
+
+}
