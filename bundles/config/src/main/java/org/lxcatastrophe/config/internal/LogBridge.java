@@ -1,0 +1,73 @@
+package org.lxcatastrophe.config.internal;
+
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+
+/**
+ * Forwards OSGi log entries (Declarative Services, Config Admin, metatype...) to java.util.logging, so they appear
+ * as one line in the runtime's log like everything else; stack traces only at debug level (the launcher's format).
+ */
+@Component(immediate = true, service = {})
+public class LogBridge implements LogListener {
+
+    private final LogReaderService reader;
+
+    @org.osgi.service.component.annotations.Activate
+    public LogBridge(@Reference LogReaderService reader) {
+        this.reader = reader;
+        reader.addLogListener(this);
+    }
+
+    @Deactivate
+    void deactivate() {
+        reader.removeLogListener(this);
+    }
+
+    @Override
+    public void logged(LogEntry entry) {
+        Level level0 = switch (entry.getLogLevel()) {
+            case AUDIT, ERROR -> Level.SEVERE;
+            case WARN -> Level.WARNING;
+            case INFO -> Level.INFO;
+            case DEBUG -> Level.FINE;
+            case TRACE -> Level.FINER;
+        };
+        Level level = level0;
+        if (level.intValue() < Level.WARNING.intValue() && entry.getLoggerName() != null
+                && entry.getLoggerName().startsWith("Events.")) {
+            level = Level.FINER; // the framework's service/bundle events: only when tracing
+        }
+        String name = entry.getBundle() != null && entry.getBundle().getSymbolicName() != null
+                ? entry.getBundle().getSymbolicName() : entry.getLoggerName();
+        Logger logger = Logger.getLogger(name);
+        if (!logger.isLoggable(level)) {
+            return;
+        }
+        LogRecord record = new LogRecord(level, message(entry));
+        record.setLoggerName(name);
+        record.setThrown(entry.getException());
+        record.setMillis(entry.getTime());
+        logger.log(record);
+    }
+
+    static String message(LogEntry entry) {
+        String message = entry.getMessage() == null ? "" : entry.getMessage();
+        Throwable t = entry.getException();
+        // Declarative Services wraps what activate threw; the user wants the innermost message
+        while (t != null && t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        if (t != null && t.getMessage() != null && !message.contains(t.getMessage())) {
+            message = message + ": " + t.getMessage();
+        }
+        return message;
+    }
+}

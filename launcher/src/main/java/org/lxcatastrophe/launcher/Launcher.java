@@ -1,0 +1,160 @@
+package org.lxcatastrophe.launcher;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+
+import org.apache.felix.framework.FrameworkFactory;
+import org.apache.felix.main.AutoProcessor;
+import org.apache.felix.main.Main;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+import sun.misc.Signal;
+
+/**
+ * Runs Felix in the foreground. Reads {@code conf/config.properties} (through felix.main), installs the core bundles,
+ * stops the framework gracefully on SIGTERM/SIGINT, and exits with the system property
+ * {@value #EXIT_CODE_PROPERTY} (set by the lifecycle before it stops the framework), 0 when unset.
+ */
+public final class Launcher {
+    public static final String EXIT_CODE_PROPERTY = "lxcatastrophe.exit.code";
+    public static final String HOME_PROPERTY = "lxcatastrophe.home";
+    /** Comma-separated bundle symbolic names that start one level before the others (Config Admin and its plugin). */
+    public static final String EARLY_BUNDLES_PROPERTY = "lxcatastrophe.early.bundles";
+
+    private static final Logger LOG = Logger.getLogger(Launcher.class.getName());
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        boolean debug = isDebug(System.getenv("LXCAT_DEBUG"));
+        configureLogging(debug, System.out);
+        int code;
+        try {
+            code = run();
+        } catch (Exception e) {
+            LOG.log(Level.SEVERE, "Could not start the runtime: " + e.getMessage()
+                    + (debug ? "" : " (set LXCAT_DEBUG=1 for details)"), e);
+            code = 1;
+        }
+        System.out.flush();
+        System.exit(code);
+    }
+
+    static boolean isDebug(String value) {
+        return value != null && !value.isBlank() && !value.equals("0") && !value.equalsIgnoreCase("false");
+    }
+
+    /** Replaces the JUL configuration: one line per record on {@code out}, INFO (FINE when debugging). */
+    public static void configureLogging(boolean debug, PrintStream out) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        Handler handler = new StreamHandler(out, new OneLineFormatter(debug)) {
+            @Override
+            public synchronized void publish(java.util.logging.LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        Level level = debug ? Level.FINE : Level.INFO;
+        handler.setLevel(level);
+        root.setLevel(level);
+        root.addHandler(handler);
+    }
+
+    static int run() throws Exception {
+        String home = System.getProperty(HOME_PROPERTY);
+        if (home == null) {
+            home = new File("").getAbsolutePath();
+            System.setProperty(HOME_PROPERTY, home);
+        }
+        if (System.getProperty(Main.CONFIG_PROPERTIES_PROP) == null) {
+            File conf = new File(home, "conf/config.properties");
+            System.setProperty(Main.CONFIG_PROPERTIES_PROP, conf.toURI().toString());
+        }
+        Main.loadSystemProperties();
+        Map<String, String> props = Main.loadConfigProperties();
+        if (props == null) {
+            throw new IllegalStateException("conf/config.properties not found under " + home
+                    + "; start the runtime with bin/lxcatastrophe");
+        }
+        Main.copySystemProperties(props);
+
+        Map<String, Object> frameworkProps = new java.util.HashMap<>(props);
+        frameworkProps.put("felix.log.logger", new FrameworkLogger());
+        Framework framework = new FrameworkFactory().newFramework(frameworkProps);
+        framework.init();
+        AutoProcessor.process(frameworkProps, framework.getBundleContext());
+        startEarly(framework, props.get(EARLY_BUNDLES_PROPERTY));
+        installSignalHandlers(framework);
+        framework.start();
+        LOG.fine("Framework started");
+
+        FrameworkEvent event;
+        do {
+            event = framework.waitForStop(0);
+        } while (event.getType() == FrameworkEvent.STOPPED_UPDATE);
+        if (event.getType() == FrameworkEvent.ERROR && event.getThrowable() != null) {
+            LOG.log(Level.SEVERE, "Framework stopped with an error", event.getThrowable());
+        }
+        Integer code = Integer.getInteger(EXIT_CODE_PROPERTY, 0);
+        LOG.fine("Framework stopped, exit status " + code);
+        return code;
+    }
+
+    /** Bundles named in {@code early} get start level 1, so Config Admin plugins are in place before components read configuration. */
+    static void startEarly(Framework framework, String early) {
+        if (early == null || early.isBlank()) {
+            return;
+        }
+        Set<String> names = new HashSet<>(Arrays.asList(early.trim().split("\\s*,\\s*")));
+        List<String> missing = new ArrayList<>(names);
+        for (Bundle bundle : framework.getBundleContext().getBundles()) {
+            if (bundle.getBundleId() != 0 && names.contains(bundle.getSymbolicName())) {
+                bundle.adapt(BundleStartLevel.class).setStartLevel(1);
+                missing.remove(bundle.getSymbolicName());
+            }
+        }
+        if (!missing.isEmpty()) {
+            LOG.warning("Early bundles not found in bundle/: " + missing);
+        }
+    }
+
+    private static void installSignalHandlers(Framework framework) {
+        Thread stopper = new Thread(() -> {
+            try {
+                framework.stop();
+            } catch (BundleException e) {
+                LOG.log(Level.SEVERE, "Could not stop the framework: " + e.getMessage(), e);
+                Runtime.getRuntime().halt(1);
+            }
+        }, "lxcat-stop");
+        sun.misc.SignalHandler handler = signal -> {
+            synchronized (Launcher.class) {
+                if (stopper.getState() == Thread.State.NEW) {
+                    LOG.info("SIG" + signal.getName() + " received, stopping");
+                    stopper.start();
+                } else {
+                    LOG.info("SIG" + signal.getName() + " received again, still stopping");
+                }
+            }
+        };
+        Signal.handle(new Signal("TERM"), handler);
+        Signal.handle(new Signal("INT"), handler);
+    }
+}
