@@ -1,0 +1,348 @@
+package org.lxcatastrophe.image.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.lxcatastrophe.api.LxcatException;
+import org.lxcatastrophe.api.idmap.IdRange;
+
+/**
+ * Unpacks a rootfs tarball into a fresh directory with every uid/gid shifted into an id range, the way
+ * {@code tar --numeric-owner --xattrs -xp} inside the container's user namespace would: types (dirs, files, symlinks,
+ * hardlinks), full modes (setuid/setgid/sticky), mtimes and extended attributes; device nodes, fifos and excluded
+ * entries are skipped.
+ *
+ * <p>Hostile archives are refused, naming the entry: absolute names, {@code ..}, anything written through a
+ * symlink or a file, hard links to anything but an earlier file of the same archive. The target directory is new
+ * and private, and every path in it was created by this extraction, so the checks need no file system lookups:
+ * symlinks stored in the archive are created verbatim and never followed.
+ */
+final class TarExtractor {
+    private static final Logger LOG = Logger.getLogger(TarExtractor.class.getName());
+    private static final byte DIR = 'd';
+    private static final byte FILE = 'f';
+    private static final byte LINK = 'l';
+
+    /** Thrown for an archive that tries to escape or overwrite what it must not. */
+    static final class HostileArchive extends LxcatException {
+        private static final long serialVersionUID = 1L;
+
+        HostileArchive(String entry, String why) {
+            super("refusing the image archive: entry '" + entry + "' " + why + "; the archive is broken or hostile, nothing was installed");
+        }
+    }
+
+    record Result(long entries, long skipped, long bytes) {
+    }
+
+    private final IdRange ids;
+    private final Set<String> excludes;
+    private final Map<String, Byte> kinds = new HashMap<>();
+    private final List<Object[]> dirTimes = new ArrayList<>();
+    private final List<String[]> otherXattrs = new ArrayList<>();
+    private final byte[] buffer = new byte[1 << 18];
+    private Path root;
+    private long entries;
+    private long skipped;
+    private long bytes;
+
+    /** @param excludes container paths to skip ({@code excludes-user}), e.g. {@code ./dev/null} or {@code /dev/null} */
+    TarExtractor(IdRange ids, Set<String> excludes) {
+        this.ids = ids;
+        this.excludes = new java.util.HashSet<>();
+        for (String e : excludes) {
+            String n = strip(e);
+            if (n != null && !n.isEmpty()) {
+                this.excludes.add(n);
+            }
+        }
+    }
+
+    /** Extracts {@code tarXz} into the empty directory {@code target}. */
+    Result extractXz(Path tarXz, Path target, int threads) throws LxcatException {
+        try (InputStream in = XzStreams.open(tarXz, threads)) {
+            return extract(in, target, tarXz.getFileName().toString());
+        } catch (LxcatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new LxcatException("cannot read " + tarXz + ": " + e.getMessage()
+                    + " (the cached file is corrupt: fetch with IMAGE_CACHE_FLUSH=true)", e);
+        }
+    }
+
+    /** Extracts a plain tar stream into the empty directory {@code target}. */
+    Result extract(InputStream tar, Path target, String label) throws LxcatException {
+        root = target;
+        kinds.put("", DIR);
+        String current = null;
+        try {
+            TarArchiveInputStream tin = new TarArchiveInputStream(tar, 10240, 512, "UTF-8", false);
+            TarArchiveEntry e;
+            while ((e = tin.getNextEntry()) != null) {
+                current = e.getName();
+                entries++;
+                one(tin, e);
+            }
+            current = null;
+            // drain the rest so the compression's integrity check at the end is verified
+            while (tar.read(buffer) >= 0) {
+                // discard the tar padding
+            }
+            applyDeferred();
+        } catch (LxcatException ex) {
+            throw ex;
+        } catch (FileSystemException ex) {
+            String reason = ex.getReason() == null ? ex.getClass().getSimpleName() : ex.getReason();
+            throw new LxcatException("extracting " + label + " failed" + (current == null ? "" : " at entry '" + current + "'")
+                    + ": " + reason + " (" + ex.getFile() + ")" + (reason.contains("No space") ? ": free some disk space" : ""), ex);
+        } catch (IOException | RuntimeException ex) {
+            String m = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+            throw new LxcatException("extracting " + label + " failed" + (current == null ? "" : " at entry '" + current + "'")
+                    + ": " + m + (m.contains("No space") ? ": free some disk space" : ": the archive is truncated or corrupt"), ex);
+        }
+        return new Result(entries, skipped, bytes);
+    }
+
+    /** "./a/b/" to "a/b"; null for an absolute name or one with "..". */
+    private static String strip(String name) {
+        if (name.startsWith("/")) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String part : name.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                return null;
+            }
+            if (sb.length() > 0) {
+                sb.append('/');
+            }
+            sb.append(part);
+        }
+        return sb.toString();
+    }
+
+    private String safeName(String raw, String what) throws HostileArchive {
+        if (raw.indexOf('\0') >= 0) {
+            throw new HostileArchive(raw.replace('\0', '?'), "has a NUL byte in its " + what);
+        }
+        if (raw.startsWith("/")) {
+            throw new HostileArchive(raw, "has an absolute " + what);
+        }
+        String n = strip(raw);
+        if (n == null) {
+            throw new HostileArchive(raw, "has '..' in its " + what);
+        }
+        return n;
+    }
+
+    /** Checks that every parent of {@code name} is a directory made by this extraction; creates missing ones. */
+    private void parents(String name, String raw) throws IOException, HostileArchive {
+        int slash = name.lastIndexOf('/');
+        if (slash < 0) {
+            return;
+        }
+        String parent = name.substring(0, slash);
+        Byte k = kinds.get(parent);
+        if (k != null && k == DIR) {
+            return;
+        }
+        // walk down from the top: each component must be a directory (or missing, then created)
+        int from = 0;
+        while (true) {
+            int next = name.indexOf('/', from);
+            if (next < 0) {
+                return;
+            }
+            String p = name.substring(0, next);
+            Byte kind = kinds.get(p);
+            if (kind == null) {
+                Path d = root.resolve(p);
+                Files.createDirectory(d);
+                Owners.chown(d, ids.base(), ids.base());
+                kinds.put(p, DIR);
+            } else if (kind == LINK) {
+                throw new HostileArchive(raw, "would be written through the symlink '" + p + "'");
+            } else if (kind != DIR) {
+                throw new HostileArchive(raw, "would be written below the file '" + p + "'");
+            }
+            from = next + 1;
+        }
+    }
+
+    private void one(TarArchiveInputStream tin, TarArchiveEntry e) throws IOException, LxcatException {
+        String raw = e.getName();
+        String name = safeName(raw, "name");
+        if (excludes.contains(name)) {
+            skipped++;
+            return;
+        }
+        if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+            skipped++;
+            return;
+        }
+        if (name.isEmpty()) {
+            if (!e.isDirectory()) {
+                throw new HostileArchive(raw, "names the rootfs itself but is not a directory");
+            }
+            meta(root, e, true);
+            dirTimes.add(new Object[] {root, e.getLastModifiedTime()});
+            return;
+        }
+        parents(name, raw);
+        Path p = root.resolve(name);
+        Byte existing = kinds.get(name);
+        if (e.isDirectory()) {
+            if (existing == null) {
+                Files.createDirectory(p);
+                kinds.put(name, DIR);
+            } else if (existing != DIR) {
+                replace(p, raw, existing);
+                Files.createDirectory(p);
+                kinds.put(name, DIR);
+            }
+            meta(p, e, true);
+            dirTimes.add(new Object[] {p, e.getLastModifiedTime()});
+            return;
+        }
+        if (existing != null) {
+            replace(p, raw, existing);
+        }
+        if (e.isSymbolicLink()) {
+            String target = e.getLinkName();
+            if (target.indexOf('\0') >= 0 || target.isEmpty()) {
+                throw new HostileArchive(raw, "is a symlink with an empty or NUL target");
+            }
+            Files.createSymbolicLink(p, Path.of(target));
+            kinds.put(name, LINK);
+            Owners.chown(p, host(e.getLongUserId(), raw), host(e.getLongGroupId(), raw));
+            setTime(p, e.getLastModifiedTime());
+            return;
+        }
+        if (e.isLink()) {
+            String target = safeName(e.getLinkName(), "hard link target '" + e.getLinkName() + "'");
+            Byte tk = kinds.get(target);
+            if (tk == null || tk == DIR) {
+                throw new HostileArchive(raw, "is a hard link to '" + e.getLinkName() + "', which is not an earlier file of the archive");
+            }
+            Files.createLink(p, root.resolve(target));
+            kinds.put(name, tk);
+            return;
+        }
+        if (!e.isFile()) {
+            LOG.fine("skipping entry " + raw + " of unsupported type " + (char) e.getLinkFlag());
+            skipped++;
+            return;
+        }
+        try (var ch = Files.newByteChannel(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            OutputStream out = Channels.newOutputStream(ch);
+            long left = e.getSize();
+            while (left > 0) {
+                int n = tin.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new IOException("the archive ends in the middle of " + raw + ": it is truncated");
+                }
+                out.write(buffer, 0, n);
+                left -= n;
+                bytes += n;
+            }
+        }
+        kinds.put(name, FILE);
+        meta(p, e, false);
+        setTime(p, e.getLastModifiedTime());
+    }
+
+    /** An entry that repeats a name: files and symlinks are replaced (never followed), a directory is not. */
+    private void replace(Path p, String raw, byte existing) throws IOException, HostileArchive {
+        if (existing == DIR) {
+            throw new HostileArchive(raw, "would replace a directory of the archive with a non-directory");
+        }
+        Files.delete(p);
+    }
+
+    private long host(long id, String raw) throws LxcatException {
+        if (id < 0 || id >= ids.size()) {
+            throw new LxcatException("image archive entry '" + raw + "' is owned by id " + id + ", outside the container's "
+                    + ids.size() + " ids: raise idmap.size (IDMAP_SIZE) to at least " + (id + 1));
+        }
+        return ids.base() + id;
+    }
+
+    private void meta(Path p, TarArchiveEntry e, boolean dir) throws IOException, LxcatException {
+        Owners.chown(p, host(e.getLongUserId(), e.getName()), host(e.getLongGroupId(), e.getName()));
+        Owners.chmod(p, e.getMode());
+        xattrs(p, e);
+    }
+
+    private void xattrs(Path p, TarArchiveEntry e) throws IOException {
+        Map<String, String> pax = e.getExtraPaxHeaders();
+        if (pax.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, String> h : pax.entrySet()) {
+            String key = h.getKey();
+            byte[] value;
+            String attr;
+            if (key.startsWith("SCHILY.xattr.")) {
+                attr = key.substring("SCHILY.xattr.".length());
+                value = h.getValue().getBytes(StandardCharsets.UTF_8);
+                if (h.getValue().indexOf('\uFFFD') >= 0) {
+                    LOG.warning("extended attribute " + attr + " of " + e.getName() + " is binary and was not restored");
+                    continue;
+                }
+            } else if (key.startsWith("LIBARCHIVE.xattr.")) {
+                attr = java.net.URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
+                value = Base64.getDecoder().decode(h.getValue().trim());
+            } else {
+                continue;
+            }
+            if (attr.startsWith("user.")) {
+                UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                v.write(attr.substring(5), ByteBuffer.wrap(value));
+            } else {
+                if (attr.equals("security.capability")) {
+                    value = Capabilities.toV3(value, ids.base());
+                }
+                otherXattrs.add(new String[] {p.toString(), attr, "0x" + HexFormat.of().formatHex(value)});
+            }
+        }
+    }
+
+    private static void setTime(Path p, FileTime t) throws IOException {
+        Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, t, null);
+    }
+
+    /** Directory times last (writing into a directory changes its mtime), deepest first; other xattrs after chown. */
+    private void applyDeferred() throws IOException, LxcatException {
+        if (!otherXattrs.isEmpty()) {
+            Xattrs.set(otherXattrs);
+        }
+        for (int i = dirTimes.size() - 1; i >= 0; i--) {
+            setTime((Path) dirTimes.get(i)[0], (FileTime) dirTimes.get(i)[1]);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package org.lxcatastrophe.image.internal;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.tukaani.xz.SeekableFileInputStream;
+import org.tukaani.xz.SeekableXZInputStream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * Decompression that overlaps with the writer: a multi-block .xz file (what {@code xz -T} writes) is decoded block by
+ * block on several threads, a single-block one is decoded on one background thread; either way the caller reads the
+ * tar stream while the next data is being decoded. Memory is bounded by a small window of decoded blocks/chunks.
+ */
+final class XzStreams {
+    /** Blocks larger than this are streamed instead of decoded whole (bounds the heap). */
+    static final long MAX_PARALLEL_BLOCK = 64L << 20;
+
+    private XzStreams() {
+    }
+
+    static InputStream open(Path file, int threads) throws IOException {
+        if (threads > 1) {
+            try (SeekableXZInputStream probe = new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()))) {
+                int blocks = probe.getBlockCount();
+                long largest = 0;
+                for (int i = 0; i < blocks; i++) {
+                    largest = Math.max(largest, probe.getBlockSize(i));
+                }
+                if (blocks > 1 && largest <= MAX_PARALLEL_BLOCK) {
+                    return new ParallelBlocks(file, blocks, threads);
+                }
+            }
+        }
+        return new Pumped(new XZInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16)));
+    }
+
+    private static ExecutorService pool(int n, String name) {
+        return Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Decodes blocks on a pool, in order, with at most {@code threads + 1} decoded blocks in memory. */
+    static final class ParallelBlocks extends InputStream {
+        private final Path file;
+        private final int blocks;
+        private final ExecutorService pool;
+        private final ArrayDeque<Future<byte[]>> window = new ArrayDeque<>();
+        private final int windowSize;
+        private final List<SeekableXZInputStream> opened = new ArrayList<>();
+        private final ThreadLocal<SeekableXZInputStream> perThread = new ThreadLocal<>();
+        private int nextBlock;
+        private byte[] buf = new byte[0];
+        private int pos;
+        private boolean closed;
+
+        ParallelBlocks(Path file, int blocks, int threads) {
+            this.file = file;
+            this.blocks = blocks;
+            this.pool = pool(threads, "lxcat-xz");
+            this.windowSize = threads + 1;
+            fill();
+        }
+
+        private void fill() {
+            while (window.size() < windowSize && nextBlock < blocks) {
+                int b = nextBlock++;
+                window.add(pool.submit(() -> decode(b)));
+            }
+        }
+
+        private byte[] decode(int block) throws IOException {
+            SeekableXZInputStream in = perThread.get();
+            if (in == null) {
+                in = new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()));
+                synchronized (opened) {
+                    opened.add(in);
+                }
+                perThread.set(in);
+            }
+            in.seekToBlock(block);
+            long size = in.getBlockSize(block);
+            byte[] out = new byte[(int) size];
+            int off = 0;
+            while (off < out.length) {
+                int n = in.read(out, off, out.length - off);
+                if (n < 0) {
+                    throw new IOException("xz block " + block + " ends early: the file is truncated or corrupt");
+                }
+                off += n;
+            }
+            // one more read crosses the block end, so the block's integrity check is verified
+            int extra = in.read();
+            if (extra >= 0 && block == blocks - 1) {
+                throw new IOException("xz data continues after the last block: the file is corrupt");
+            }
+            return out;
+        }
+
+        private boolean next() throws IOException {
+            if (pos < buf.length) {
+                return true;
+            }
+            while (!window.isEmpty()) {
+                Future<byte[]> f = window.poll();
+                try {
+                    buf = f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while decompressing");
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    throw c instanceof IOException ? (IOException) c : new IOException(String.valueOf(c.getMessage()), c);
+                }
+                pos = 0;
+                fill();
+                if (buf.length > 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (!next()) {
+                return -1;
+            }
+            return buf[pos++] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!next()) {
+                return -1;
+            }
+            int n = Math.min(len, buf.length - pos);
+            System.arraycopy(buf, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Future<byte[]> f : window) {
+                f.cancel(true);
+            }
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (opened) {
+                for (SeekableXZInputStream s : opened) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** Decodes a stream on a background thread into a small queue of chunks. */
+    static final class Pumped extends InputStream {
+        private static final byte[] EOF = new byte[0];
+        private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(8);
+        private final Thread thread;
+        private final InputStream source;
+        private byte[] buf = new byte[0];
+        private int pos;
+        private boolean eof;
+        private volatile boolean closed;
+
+        Pumped(InputStream source) {
+            this.source = source;
+            thread = new Thread(this::run, "lxcat-xz");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void run() {
+            try {
+                while (!closed) {
+                    byte[] chunk = new byte[1 << 20];
+                    int off = 0;
+                    int n;
+                    while (off < chunk.length && (n = source.read(chunk, off, chunk.length - off)) > 0) {
+                        off += n;
+                    }
+                    if (off > 0) {
+                        queue.put(off == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, off));
+                    }
+                    if (off < chunk.length) {
+                        queue.put(EOF);
+                        return;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                try {
+                    queue.put(e);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private boolean next() throws IOException {
+            if (pos < buf.length) {
+                return true;
+            }
+            if (eof) {
+                return false;
+            }
+            Object o;
+            try {
+                o = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while decompressing");
+            }
+            if (o instanceof IOException) {
+                throw (IOException) o;
+            }
+            if (o instanceof RuntimeException) {
+                throw new IOException(((RuntimeException) o).getMessage(), (RuntimeException) o);
+            }
+            buf = (byte[]) o;
+            pos = 0;
+            if (buf == EOF) {
+                eof = true;
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return next() ? buf[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!next()) {
+                return -1;
+            }
+            int n = Math.min(len, buf.length - pos);
+            System.arraycopy(buf, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            closed = true;
+            thread.interrupt();
+            queue.clear();
+            source.close();
+        }
+    }
+}
