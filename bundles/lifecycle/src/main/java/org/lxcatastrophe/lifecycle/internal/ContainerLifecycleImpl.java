@@ -401,6 +401,7 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                     created = true;
                 }
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+                idmap.ensureTraversable(dir, range);
                 CachedImage cached = images.fetch(images.configuredImage(), FetchOptions.DEFAULT);
                 LOG.info("extracting " + cached.ref() + " " + cached.buildId() + " into " + spec.rootfs());
                 ExtractedImage extracted = images.extract(cached, dir, spec.name(), range);
@@ -423,6 +424,7 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                         + "container: use an image with an init system (e.g. DIST_VARIANT=default)");
             }
             RootfsWriter writer = rootfs.writer(spec.rootfs(), range);
+            maskUnsupportedUnits(writer);
 
             NetworkPlan plan = network.capture();
             List<String> netLines = plan.interfaces().isEmpty() ? List.of() : network.bridge(plan);
@@ -458,6 +460,23 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         } finally {
             if (created) {
                 removeQuietly(dir);
+            }
+        }
+    }
+
+    /**
+     * systemd units that cannot work in an unprivileged container (the kernel refuses debugfs/tracefs in a user
+     * namespace) and would only leave the system "degraded": masked, unless the image or the user overrides them.
+     */
+    static final List<String> UNSUPPORTED_UNITS = List.of("sys-kernel-debug.mount", "sys-kernel-tracing.mount");
+
+    private static void maskUnsupportedUnits(RootfsWriter writer) throws IOException {
+        for (String unit : UNSUPPORTED_UNITS) {
+            String mask = "/etc/systemd/system/" + unit;
+            boolean shipped = writer.exists("/lib/systemd/system/" + unit) || writer.exists("/usr/lib/systemd/system/" + unit);
+            if (shipped && !writer.exists(mask) && writer.isDirectory("/etc/systemd/system")) {
+                writer.symlink(mask, "/dev/null");
+                LOG.fine("masked " + unit + " (not possible in an unprivileged container)");
             }
         }
     }
