@@ -221,8 +221,9 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                     LOG.log(Level.FINE, "start failed", e);
                     LOG.severe(e.getMessage());
                     exiter.accept(1);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.SEVERE, "start failed: " + e, e);
+                } catch (RuntimeException | Error e) {
+                    LOG.log(Level.FINE, "start failed", e);
+                    LOG.severe("container " + spec.name() + " failed to start: " + e);
                     exiter.accept(1);
                 }
             });
