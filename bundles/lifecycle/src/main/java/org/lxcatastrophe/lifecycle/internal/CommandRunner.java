@@ -41,6 +41,21 @@ public interface CommandRunner {
         return r;
     }
 
+    /**
+     * Fails with the Debian package to install when {@code tool} is not an executable on the {@code PATH} (checked
+     * without running it, so that the start of the container is not delayed).
+     */
+    default void requireTool(String tool) throws LxcatException {
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool))) {
+                return;
+            }
+        }
+        throw new LxcatException(tool + " is not installed: install the Debian package " + ProcessCommandRunner.packageOf(tool)
+                + " (apt-get install " + ProcessCommandRunner.packageOf(tool) + ")");
+    }
+
     /** Starts a long-running command whose output the caller reads. */
     Process start(List<String> command) throws LxcatException;
 }

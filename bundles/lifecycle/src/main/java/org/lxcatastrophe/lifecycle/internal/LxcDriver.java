@@ -49,8 +49,8 @@ public final class LxcDriver implements ContainerDriver {
 
     /** Fails with the package to install when LXC's tools are missing. */
     public void checkTools() throws LxcatException {
-        for (String tool : List.of("lxc-start", "lxc-stop", "lxc-info", "lxc-attach", "newuidmap")) {
-            runner.start(List.of(tool, "--help")).destroy();
+        for (String tool : List.of("lxc-start", "lxc-stop", "lxc-info", "lxc-attach", "newuidmap", "newgidmap")) {
+            runner.requireTool(tool);
         }
     }
 

@@ -274,11 +274,13 @@ public class LxcLifecycleRealTest {
 
             @Override
             public Process start(List<String> command) throws LxcatException {
-                List<String> c = new java.util.ArrayList<>(command);
-                if (c.get(0).startsWith("lxc-")) {
-                    c.set(0, parent.resolve("no-lxc-here/" + c.get(0)).toString());   // as on a host without lxc
-                }
-                return runner.start(c);
+                return runner.start(command);
+            }
+
+            @Override
+            public void requireTool(String tool) throws LxcatException {
+                // as on a host without lxc: the real lookup, on a name no host has
+                runner.requireTool(tool.startsWith("lxc-") ? tool + "-not-installed-here" : tool);
             }
         };
         l.exiter = exitCode::complete;

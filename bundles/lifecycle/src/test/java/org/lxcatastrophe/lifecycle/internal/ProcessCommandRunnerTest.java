@@ -56,4 +56,22 @@ public class ProcessCommandRunnerTest {
             }
         }
     }
+
+    @Test
+    public void requireToolLooksThePathUp() throws Exception {
+        runner.requireTool("sh");
+        try {
+            runner.requireTool("newuidmap-missing");
+            fail();
+        } catch (LxcatException e) {
+            assertEquals("newuidmap-missing is not installed: install the Debian package newuidmap-missing"
+                    + " (apt-get install newuidmap-missing)", e.getMessage());
+        }
+        try {
+            runner.requireTool("lxc-frobnicate");
+            fail();
+        } catch (LxcatException e) {
+            assertTrue(e.getMessage().contains("install the Debian package lxc "));
+        }
+    }
 }
