@@ -219,6 +219,10 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                     start();
                 } catch (LxcatException e) {
                     LOG.log(Level.FINE, "start failed", e);
+                    if (deactivating) {
+                        LOG.info(e.getMessage());   // stopped while preparing: not a failure
+                        return;
+                    }
                     LOG.severe(e.getMessage());
                     exiter.accept(1);
                 } catch (RuntimeException | Error e) {
@@ -236,8 +240,12 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         stopRequested = true;
         worker.shutdown();
         try {
-            // a start in progress finishes its current step; a running container is powered off below
-            worker.awaitTermination(settings.startTimeout().toSeconds(), TimeUnit.SECONDS);
+            // a preparation in progress (download, extraction) is interrupted; it removes what it made and does not
+            // start the container; a running container is powered off below
+            if (!worker.awaitTermination(1, TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+                worker.awaitTermination(settings.stopTimeout().toSeconds(), TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -450,6 +458,9 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                     dir.resolve(LxcDriver.CONSOLE_LOG), dir.resolve(LxcDriver.LXC_LOG), settings.extra()));
             writeAtomically(spec.config(), config);
 
+            if (deactivating || Thread.currentThread().isInterrupted()) {
+                throw new LxcatException("the runtime is shutting down: container " + spec.name() + " not started");
+            }
             state = ContainerState.STARTING;
             driver.start(spec);
             state = ContainerState.RUNNING;
