@@ -47,8 +47,9 @@ public class ContainerCommands {
     }
 
     @Descriptor("Runs a command inside the container and shows its output and exit status")
-    public int exec(@Descriptor("command and its arguments, e.g. systemctl is-system-running") String... command) {
-        return exec(lifecycle, List.of(command), System.out, System.err);
+    public void exec(@Descriptor("command and its arguments, e.g. systemctl is-system-running") String... command) {
+        // prints "exit status N" itself: returning the number would make Gogo print it a second time
+        exec(lifecycle, List.of(command), System.out, System.err);
     }
 
     static int exec(ContainerLifecycle l, List<String> command, PrintStream out, PrintStream err) {
