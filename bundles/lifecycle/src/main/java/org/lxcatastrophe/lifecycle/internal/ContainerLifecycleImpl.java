@@ -524,9 +524,12 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
             }
             state = code == 0 ? ContainerState.STOPPED : ContainerState.FAILED;
             startedAt = null;
-            message = "container stopped on its own (lxc-start exit status " + code + ")";
-            LOG.warning("container " + spec.name() + " stopped on its own (lxc-start exit status " + code
-                    + "); the runtime exits too");
+            driver.drainConsole();
+            List<String> last = driver.consoleLog(spec, 1);
+            String reason = "lxc-start exit status " + code
+                    + (last.isEmpty() || last.get(0).isBlank() ? "" : ", last console line: " + last.get(0).strip());
+            message = "container stopped on its own (" + reason + ")";
+            LOG.warning("container " + spec.name() + " stopped on its own (" + reason + "); the runtime exits too");
             exiter.accept(code == 0 ? 0 : 1);
         });
     }

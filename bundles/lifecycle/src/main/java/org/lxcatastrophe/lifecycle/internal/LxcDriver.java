@@ -196,6 +196,14 @@ public final class LxcDriver implements ContainerDriver {
         return p.onExit().thenApply(Process::exitValue);
     }
 
+    /** Copies the rest of the console log to the sink and stops following it (after the container ended). */
+    public void drainConsole() {
+        ConsolePump cp = pump;
+        if (cp != null) {
+            cp.stop();
+        }
+    }
+
     /** Whether lxc-start is still running for this driver's container. */
     public boolean monitorAlive() {
         Process p = monitor;

@@ -203,6 +203,9 @@ public class LxcLifecycleRealTest {
         waitForBoot(run2);
         run2.exec(List.of("systemctl", "poweroff"), Duration.ofSeconds(10));
         assertEquals(Integer.valueOf(0), exitCode.get(20, TimeUnit.SECONDS));
+        String why = run2.status().message();
+        System.out.println("self poweroff: " + why);
+        assertTrue(why, why.startsWith("container stopped on its own (lxc-start exit status 0, last console line: "));
         run2.deactivate();
     }
 
