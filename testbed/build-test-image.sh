@@ -27,6 +27,7 @@ mirror=${mirror:-http://deb.debian.org/debian}
 include=systemd-sysv,iproute2,openssh-server,ifupdown,iputils-ping,dbus
 [ "$variant" = netplan ] && include=systemd-sysv,iproute2,openssh-server,netplan.io,iputils-ping,dbus
 
+mkdir -p "$cache"
 work=$(mktemp -d "$cache/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 root=$work/rootfs
