@@ -146,16 +146,17 @@ final class TarExtractor {
         return sb.toString();
     }
 
-    private String safeName(String raw, String what) throws HostileArchive {
-        if (raw.indexOf('\0') >= 0) {
-            throw new HostileArchive(raw.replace('\0', '?'), "has a NUL byte in its " + what);
+    /** The relative name of {@code value} (the entry's name or its hard link target); the error names the entry. */
+    private String safeName(String entry, String value, String what) throws HostileArchive {
+        if (value.indexOf('\0') >= 0) {
+            throw new HostileArchive(entry.replace('\0', '?'), "has a NUL byte in its " + what);
         }
-        if (raw.startsWith("/")) {
-            throw new HostileArchive(raw, "has an absolute " + what);
+        if (value.startsWith("/")) {
+            throw new HostileArchive(entry, "has an absolute " + what);
         }
-        String n = strip(raw);
+        String n = strip(value);
         if (n == null) {
-            throw new HostileArchive(raw, "has '..' in its " + what);
+            throw new HostileArchive(entry, "has '..' in its " + what);
         }
         return n;
     }
@@ -196,7 +197,7 @@ final class TarExtractor {
 
     private void one(TarArchiveInputStream tin, TarArchiveEntry e) throws IOException, LxcatException {
         String raw = e.getName();
-        String name = safeName(raw, "name");
+        String name = safeName(raw, raw, "name");
         if (excludes.contains(name)) {
             skipped++;
             return;
@@ -244,7 +245,7 @@ final class TarExtractor {
             return;
         }
         if (e.isLink()) {
-            String target = safeName(e.getLinkName(), "hard link target '" + e.getLinkName() + "'");
+            String target = safeName(raw, e.getLinkName(), "hard link target '" + e.getLinkName() + "'");
             Byte tk = kinds.get(target);
             if (tk == null || tk == DIR) {
                 throw new HostileArchive(raw, "is a hard link to '" + e.getLinkName() + "', which is not an earlier file of the archive");
