@@ -5,7 +5,7 @@
 set -euo pipefail
 [ "$(id -u)" = 0 ] || { echo "prepare-host: must run as root (apt-get, dockerd)" >&2; exit 1; }
 packages=(lxc uidmap debootstrap iproute2 bridge-utils xz-utils tini netplan.io ifupdown docker.io openssh-client
-          python3 curl iputils-ping)
+          python3 curl iputils-ping attr)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

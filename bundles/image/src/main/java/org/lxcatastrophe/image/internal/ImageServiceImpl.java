@@ -379,7 +379,7 @@ public class ImageServiceImpl implements ImageService {
                     "LXC_ROOTFS", rootfs.toAbsolutePath().toString(), "LXC_TEMPLATE_CONFIG", TEMPLATE_CONFIG, "LXC_HOOK_DIR", HOOK_DIR);
             if (meta.lxc) {
                 for (String t : meta.templates()) {
-                    template(writer, tmp, t, body -> substitute(body, vars));
+                    template(writer, tmp, t, body -> substitute(body, vars), false);
                 }
                 config = new ArrayList<>();
                 for (String line : meta.lxcConfig()) {
@@ -392,10 +392,11 @@ public class ImageServiceImpl implements ImageService {
                         LOG.fine("template for " + t.getKey() + " uses features beyond the instance name; not applied");
                         continue;
                     }
-                    template(writer, tmp, t.getKey(), old -> body);
+                    template(writer, tmp, t.getKey(), old -> body, true);
                 }
                 config = generatedConfig(image.ref());
             }
+            hostname(writer, tmp, containerName);
             Files.move(tmp, rootfs, StandardCopyOption.ATOMIC_MOVE);
             ok = true;
             String message = meta.createMessage();
@@ -429,26 +430,43 @@ public class ImageServiceImpl implements ImageService {
         return out;
     }
 
-    /** Rewrites one file of the rootfs through the safe writer, keeping its mode and owner. */
-    private static void template(RootfsWriter writer, Path root, String path, java.util.function.UnaryOperator<String> render) throws IOException {
+    /**
+     * Rewrites one file of the rootfs through the safe writer, keeping its mode and owner. A listed file the rootfs
+     * does not have is skipped (as lxc-create's download template does) unless {@code create} (Incus templates).
+     */
+    private static void template(RootfsWriter writer, Path root, String path, java.util.function.UnaryOperator<String> render,
+                                 boolean create) throws IOException {
         String rel = path.replaceAll("^/+", "");
+        if (rel.isEmpty()) {
+            return;
+        }
+        Optional<String> old = writer.read("/" + rel);
+        if (old.isEmpty() && (!create || writer.exists("/" + rel))) {
+            return;
+        }
         Path host = root.resolve(rel).normalize();
         int mode = 0644;
         int uid = 0;
         int gid = 0;
-        String old = "";
         if (host.startsWith(root) && Files.isRegularFile(host, LinkOption.NOFOLLOW_LINKS)) {
             mode = (Integer) Files.getAttribute(host, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
             long base = (Integer) Files.getAttribute(root, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             uid = (int) Math.max(0, (Integer) Files.getAttribute(host, "unix:uid", LinkOption.NOFOLLOW_LINKS) - base);
             gid = (int) Math.max(0, (Integer) Files.getAttribute(host, "unix:gid", LinkOption.NOFOLLOW_LINKS) - base);
-            old = writer.read("/" + rel).orElse("");
-        } else if (!writer.exists("/" + rel) && !writer.isDirectory("/" + rel.substring(0, Math.max(0, rel.lastIndexOf('/'))))) {
-            return;
-        } else {
-            old = writer.read("/" + rel).orElse("");
         }
-        writer.write("/" + rel, render.apply(old).getBytes(StandardCharsets.UTF_8), mode, uid, gid);
+        writer.write("/" + rel, render.apply(old.orElse("")).getBytes(StandardCharsets.UTF_8), mode, uid, gid);
+    }
+
+    /**
+     * Whatever the image's template list says, the container's /etc/hostname never stays a placeholder
+     * ({@code LXC_NAME}, an unrendered Incus template, or empty).
+     */
+    private static void hostname(RootfsWriter writer, Path root, String name) throws IOException {
+        Optional<String> h = writer.read("/etc/hostname");
+        if (h.isPresent() && (h.get().contains("LXC_NAME") || h.get().contains("{{") || h.get().isBlank())) {
+            LOG.fine("/etc/hostname of the image is a placeholder; writing " + name);
+            template(writer, root, "/etc/hostname", old -> name + "\n", false);
+        }
     }
 
     /** For simplestreams images (no LXC config in the metadata): the distribution's common/userns includes and the arch. */

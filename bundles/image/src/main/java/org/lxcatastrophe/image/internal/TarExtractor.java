@@ -17,7 +17,6 @@ import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,7 +60,9 @@ final class TarExtractor {
     private final Set<String> excludes;
     private final Map<String, Byte> kinds = new HashMap<>();
     private final List<Object[]> dirTimes = new ArrayList<>();
-    private final List<String[]> otherXattrs = new ArrayList<>();
+    private final List<Xattrs.Item> otherXattrs = new ArrayList<>();
+    private Map<String, byte[]> rawPax;
+    private long skippedXattrs;
     private final byte[] buffer = new byte[1 << 18];
     private Path root;
     private long entries;
@@ -98,12 +99,28 @@ final class TarExtractor {
         kinds.put("", DIR);
         String current = null;
         try {
-            TarArchiveInputStream tin = new TarArchiveInputStream(tar, 10240, 512, "UTF-8", false);
+            RawHeaders raw = new RawHeaders(tar);
+            TarArchiveInputStream tin = new TarArchiveInputStream(raw, 10240, 512, "UTF-8", false);
             TarArchiveEntry e;
-            while ((e = tin.getNextEntry()) != null) {
+            long nextHeader = 0;
+            while (true) {
+                raw.beforeHeader(nextHeader);
+                e = tin.getNextEntry();
+                if (e == null) {
+                    break;
+                }
+                long dataStart = raw.afterHeader();
+                RawHeaders.Parsed parsed = e.getExtraPaxHeaders().isEmpty() ? null : raw.parse();
+                rawPax = parsed == null ? null : parsed.pax();
+                long stored = parsed != null ? parsed.dataSize() : e.isFile() && !e.isLink() ? e.getSize() : 0;
+                nextHeader = dataStart + (stored + 511) / 512 * 512;
                 current = e.getName();
                 entries++;
                 one(tin, e);
+                // whatever of the entry's data was not read (skipped entries) is read here, past the recording
+                while (tin.read(buffer) > 0) {
+                    // skip
+                }
             }
             current = null;
             // drain the rest so the compression's integrity check at the end is verified
@@ -146,16 +163,17 @@ final class TarExtractor {
         return sb.toString();
     }
 
-    private String safeName(String raw, String what) throws HostileArchive {
-        if (raw.indexOf('\0') >= 0) {
-            throw new HostileArchive(raw.replace('\0', '?'), "has a NUL byte in its " + what);
+    /** The relative name of {@code value} (the entry's name or its hard link target); the error names the entry. */
+    private String safeName(String entry, String value, String what) throws HostileArchive {
+        if (value.indexOf('\0') >= 0) {
+            throw new HostileArchive(entry.replace('\0', '?'), "has a NUL byte in its " + what);
         }
-        if (raw.startsWith("/")) {
-            throw new HostileArchive(raw, "has an absolute " + what);
+        if (value.startsWith("/")) {
+            throw new HostileArchive(entry, "has an absolute " + what);
         }
-        String n = strip(raw);
+        String n = strip(value);
         if (n == null) {
-            throw new HostileArchive(raw, "has '..' in its " + what);
+            throw new HostileArchive(entry, "has '..' in its " + what);
         }
         return n;
     }
@@ -196,7 +214,7 @@ final class TarExtractor {
 
     private void one(TarArchiveInputStream tin, TarArchiveEntry e) throws IOException, LxcatException {
         String raw = e.getName();
-        String name = safeName(raw, "name");
+        String name = safeName(raw, raw, "name");
         if (excludes.contains(name)) {
             skipped++;
             return;
@@ -244,7 +262,7 @@ final class TarExtractor {
             return;
         }
         if (e.isLink()) {
-            String target = safeName(e.getLinkName(), "hard link target '" + e.getLinkName() + "'");
+            String target = safeName(raw, e.getLinkName(), "hard link target '" + e.getLinkName() + "'");
             Byte tk = kinds.get(target);
             if (tk == null || tk == DIR) {
                 throw new HostileArchive(raw, "is a hard link to '" + e.getLinkName() + "', which is not an earlier file of the archive");
@@ -298,7 +316,7 @@ final class TarExtractor {
         xattrs(p, e);
     }
 
-    private void xattrs(Path p, TarArchiveEntry e) throws IOException {
+    private void xattrs(Path p, TarArchiveEntry e) throws IOException, LxcatException {
         Map<String, String> pax = e.getExtraPaxHeaders();
         if (pax.isEmpty()) {
             return;
@@ -309,10 +327,14 @@ final class TarExtractor {
             String attr;
             if (key.startsWith("SCHILY.xattr.")) {
                 attr = key.substring("SCHILY.xattr.".length());
-                value = h.getValue().getBytes(StandardCharsets.UTF_8);
-                if (h.getValue().indexOf('\uFFFD') >= 0) {
-                    LOG.warning("extended attribute " + attr + " of " + e.getName() + " is binary and was not restored");
+                byte[] exact = rawPax == null ? null : rawPax.get(key);
+                if (exact != null) {
+                    value = exact;
+                } else if (h.getValue().indexOf('\uFFFD') >= 0) {
+                    LOG.warning("extended attribute " + attr + " of " + e.getName() + " is binary and could not be read exactly; not restored");
                     continue;
+                } else {
+                    value = h.getValue().getBytes(StandardCharsets.UTF_8);
                 }
             } else if (key.startsWith("LIBARCHIVE.xattr.")) {
                 attr = java.net.URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
@@ -321,13 +343,17 @@ final class TarExtractor {
                 continue;
             }
             if (attr.startsWith("user.")) {
-                UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-                v.write(attr.substring(5), ByteBuffer.wrap(value));
-            } else {
-                if (attr.equals("security.capability")) {
-                    value = Capabilities.toV3(value, ids.base());
+                if (!e.isSymbolicLink()) {
+                    UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                    v.write(attr.substring(5), ByteBuffer.wrap(value));
                 }
-                otherXattrs.add(new String[] {p.toString(), attr, "0x" + HexFormat.of().formatHex(value)});
+            } else if (attr.equals("security.capability")) {
+                otherXattrs.add(new Xattrs.Item(p.toString(), attr, Capabilities.toV3(value, ids.base())));
+            } else if (attr.equals("system.posix_acl_access") || attr.equals("system.posix_acl_default")) {
+                otherXattrs.add(new Xattrs.Item(p.toString(), attr, Capabilities.shiftAcl(value, ids, e.getName())));
+            } else {
+                // trusted.*, security.selinux ...: what tar inside the user namespace cannot set either
+                skippedXattrs++;
             }
         }
     }
@@ -338,8 +364,10 @@ final class TarExtractor {
 
     /** Directory times last (writing into a directory changes its mtime), deepest first; other xattrs after chown. */
     private void applyDeferred() throws IOException, LxcatException {
-        if (!otherXattrs.isEmpty()) {
-            Xattrs.set(otherXattrs);
+        Xattrs.set(otherXattrs);
+        if (skippedXattrs > 0) {
+            LOG.info(skippedXattrs + " extended attributes outside the user, security.capability and ACL namespaces were not restored"
+                    + " (a user namespace cannot set them)");
         }
         for (int i = dirTimes.size() - 1; i >= 0; i--) {
             setTime((Path) dirTimes.get(i)[0], (FileTime) dirTimes.get(i)[1]);
