@@ -154,6 +154,11 @@ public class EnvConfiguration implements ConfigurationPlugin, EffectiveConfigura
         }
     }
 
+    /** What {@link #addBundle} records for a bundle's metatype (tests give it directly). */
+    void recordKeys(long bundleId, Map<String, Map<String, KeyInfo>> pids) {
+        byBundle.put(bundleId, pids);
+    }
+
     private Map<String, Map<String, KeyInfo>> readMetaType(Bundle b) {
         Map<String, Map<String, KeyInfo>> pids = new TreeMap<>();
         MetaTypeInformation info;
