@@ -19,9 +19,12 @@ import org.apache.felix.main.AutoProcessor;
 import org.apache.felix.main.Main;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 import sun.misc.Signal;
 
@@ -34,6 +37,8 @@ public final class Launcher {
     public static final String EXIT_CODE_PROPERTY = "lxcatastrophe.exit.code";
     public static final String HOME_PROPERTY = "lxcatastrophe.home";
     /** Comma-separated bundle symbolic names that start one level before the others (Config Admin and its plugin). */
+    /** Framework property: the start level the launcher raises the framework to once level 1 is up. */
+    public static final String FINAL_START_LEVEL_PROPERTY = "lxcatastrophe.startlevel.final";
     public static final String EARLY_BUNDLES_PROPERTY = "lxcatastrophe.early.bundles";
 
     private static final Logger LOG = Logger.getLogger(Launcher.class.getName());
@@ -97,12 +102,21 @@ public final class Launcher {
 
         Map<String, Object> frameworkProps = new java.util.HashMap<>(props);
         frameworkProps.put("felix.log.logger", new FrameworkLogger());
+        // Start at level 1 (logging, Config Admin, SCR, the configuration checks), resolve everything, then go on:
+        // every bundle's configuration is checked before any component of level 2 runs.
+        int finalLevel = startLevel(props.get(Constants.FRAMEWORK_BEGINNING_STARTLEVEL));
+        frameworkProps.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
+        frameworkProps.put(FINAL_START_LEVEL_PROPERTY, Integer.toString(finalLevel));
         Framework framework = new FrameworkFactory().newFramework(frameworkProps);
         framework.init();
         AutoProcessor.process(frameworkProps, framework.getBundleContext());
         startEarly(framework, props.get(EARLY_BUNDLES_PROPERTY));
         installSignalHandlers(framework);
         framework.start();
+        framework.adapt(FrameworkWiring.class).resolveBundles(null);
+        if (System.getProperty(EXIT_CODE_PROPERTY) == null && framework.getState() == Bundle.ACTIVE) {
+            framework.adapt(FrameworkStartLevel.class).setStartLevel(finalLevel);
+        }
         LOG.fine("Framework started");
 
         FrameworkEvent event;
@@ -132,6 +146,15 @@ public final class Launcher {
         }
         if (!missing.isEmpty()) {
             LOG.warning("Early bundles not found in bundle/: " + missing);
+        }
+    }
+
+    static int startLevel(String value) {
+        try {
+            return value == null || value.isBlank() ? 1 : Math.max(1, Integer.parseInt(value.strip()));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(Constants.FRAMEWORK_BEGINNING_STARTLEVEL + "=" + value
+                    + " in conf/config.properties is not a start level; use a whole number such as 2");
         }
     }
 

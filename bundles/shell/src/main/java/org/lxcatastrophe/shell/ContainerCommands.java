@@ -32,45 +32,58 @@ public class ContainerCommands {
     volatile ContainerLifecycle lifecycle;
 
     @Descriptor("Prepares (if needed) and starts the system container")
-    public void start() {
+    public void start() throws CommandFailed {
         run(System.out, "started", l -> l.start());
     }
 
     @Descriptor("Powers the system container off (hard stop after container.stop.timeout); the runtime keeps running")
-    public void stop() {
+    public void stop() throws CommandFailed {
         run(System.out, "stopped", l -> l.stop());
     }
 
     @Descriptor("Powers the system container off and starts it again")
-    public void restart() {
+    public void restart() throws CommandFailed {
         run(System.out, "restarted", l -> l.restart());
     }
 
     @Descriptor("Runs a command inside the container and shows its output and exit status")
-    public void exec(@Descriptor("command and its arguments, e.g. systemctl is-system-running") String... command) {
+    public void exec(@Descriptor("command and its arguments, e.g. systemctl is-system-running") String... command)
+            throws CommandFailed {
         // prints "exit status N" itself: returning the number would make Gogo print it a second time
-        exec(lifecycle, List.of(command), System.out, System.err);
-    }
-
-    static int exec(ContainerLifecycle l, List<String> command, PrintStream out, PrintStream err) {
+        ContainerLifecycle l = lifecycle;
         if (l == null) {
-            err.println(NO_LIFECYCLE);
-            return 1;
+            throw new CommandFailed(NO_LIFECYCLE);
         }
-        if (command.isEmpty()) {
-            err.println("usage: lxcat:exec CMD [ARG...], e.g. lxcat:exec systemctl is-system-running");
-            return 2;
+        if (command.length == 0) {
+            throw new CommandFailed(EXEC_USAGE);
         }
         try {
-            ExecResult r = l.exec(command, EXEC_TIMEOUT);
-            out.print(r.stdout());
-            err.print(r.stderr());
-            out.println("exit status " + r.exitCode());
-            return r.exitCode();
+            exec(l, List.of(command), System.out, System.err);
         } catch (LxcatException e) {
-            err.println(e.getMessage());
-            return 1;
+            throw new CommandFailed(e.getMessage());
         }
+    }
+
+    static final String EXEC_USAGE = "usage: lxcat:exec CMD [ARG...], e.g. lxcat:exec systemctl is-system-running";
+
+    /**
+     * A command that could not do what was asked: the shell prints the message as one error line and the exit status
+     * of {@code lxcat-shell} is not 0.
+     */
+    public static class CommandFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public CommandFailed(String message) {
+            super(message);
+        }
+    }
+
+    static int exec(ContainerLifecycle l, List<String> command, PrintStream out, PrintStream err) throws LxcatException {
+        ExecResult r = l.exec(command, EXEC_TIMEOUT);
+        out.print(r.stdout());
+        err.print(r.stderr());
+        out.println("exit status " + r.exitCode());
+        return r.exitCode();
     }
 
     interface Action {
@@ -79,17 +92,17 @@ public class ContainerCommands {
 
     static final String NO_LIFECYCLE = "No container lifecycle service: the lifecycle bundle is not active (see 'lb' and the log).";
 
-    void run(PrintStream out, String done, Action action) {
+    /** Runs {@code action}; prints "container NAME DONE", or fails with the lifecycle's one line. */
+    void run(PrintStream out, String done, Action action) throws CommandFailed {
         ContainerLifecycle l = lifecycle;
         if (l == null) {
-            out.println(NO_LIFECYCLE);
-            return;
+            throw new CommandFailed(NO_LIFECYCLE);
         }
         try {
             action.apply(l);
             out.println("container " + l.status().name() + " " + done);
         } catch (LxcatException e) {
-            out.println(e.getMessage());
+            throw new CommandFailed(e.getMessage());
         }
     }
 

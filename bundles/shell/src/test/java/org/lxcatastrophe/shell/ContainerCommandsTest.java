@@ -2,6 +2,7 @@ package org.lxcatastrophe.shell;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -71,27 +72,53 @@ public class ContainerCommandsTest {
     private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
 
     @Test
-    public void startStopRestartReportOneLine() {
+    public void startStopRestartReportOneLine() throws Exception {
         FakeLifecycle l = new FakeLifecycle();
         ContainerCommands c = new ContainerCommands();
         c.lifecycle = l;
         c.run(out, "started", ContainerLifecycle::start);
-        c.run(out, "stopped", ContainerLifecycle::stop);
+        try {
+            c.run(out, "stopped", ContainerLifecycle::stop);
+            fail("stop of a container that is not running must fail");
+        } catch (ContainerCommands.CommandFailed e) {
+            assertEquals("container web is not running", e.getMessage());
+        }
         c.run(out, "restarted", ContainerLifecycle::restart);
         assertEquals(List.of("start", "restart"), l.calls);
-        assertEquals("container web started\ncontainer web is not running\ncontainer web restarted\n", outBytes.toString());
+        assertEquals("container web started\ncontainer web restarted\n", outBytes.toString());
     }
 
     @Test
-    public void execPassesArgumentsAndReturnsTheStatus() {
+    public void withoutLifecycleEveryContainerCommandFails() {
+        ContainerCommands c = new ContainerCommands();
+        try {
+            c.start();
+            fail("start without a lifecycle must fail");
+        } catch (ContainerCommands.CommandFailed e) {
+            assertEquals(ContainerCommands.NO_LIFECYCLE, e.getMessage());
+        }
+        try {
+            c.exec("true");
+            fail("exec without a lifecycle must fail");
+        } catch (ContainerCommands.CommandFailed e) {
+            assertEquals(ContainerCommands.NO_LIFECYCLE, e.getMessage());
+        }
+        c.lifecycle = new FakeLifecycle();
+        try {
+            c.exec();
+            fail("exec without a command must fail");
+        } catch (ContainerCommands.CommandFailed e) {
+            assertTrue(e.getMessage().startsWith("usage: lxcat:exec"));
+        }
+    }
+
+    @Test
+    public void execPassesArgumentsAndReturnsTheStatus() throws Exception {
         FakeLifecycle l = new FakeLifecycle();
         assertEquals(3, ContainerCommands.exec(l, List.of("sh", "-c", "echo a b"), out, err));
         assertEquals(List.of("exec [sh, -c, echo a b]"), l.calls);
         assertEquals("out\nexit status 3\n", outBytes.toString());
         assertEquals("err\n", errBytes.toString());
-        assertEquals(2, ContainerCommands.exec(l, List.of(), out, err));
-        assertEquals(1, ContainerCommands.exec(null, List.of("true"), out, err));
-        assertTrue(errBytes.toString().contains("No container lifecycle service"));
     }
 
     @Test

@@ -53,18 +53,13 @@ import org.osgi.service.metatype.ObjectClassDefinition;
  * that has no configuration yet but an environment value, an empty configuration is created as soon as its bundle
  * resolves, before Declarative Services reads it, so the override also works without an etc file. The keys of a
  * PID come from its metatype. Values are checked against the metatype; an invalid one is logged as one line naming
- * the key and its variable, and while the runtime starts with {@code container.autostart} on, it stops with exit
- * status 2.
+ * the key and its variable; while the runtime starts (see {@link StartupGate}) it then stops with exit status 2.
  */
 @Component(immediate = true, service = { ConfigurationPlugin.class, EffectiveConfiguration.class,
         ConfigurationListener.class }, property = { ConfigurationPlugin.CM_RANKING + ":Integer=100" })
 public class EnvConfiguration implements ConfigurationPlugin, EffectiveConfiguration, ConfigurationListener {
 
     static final String PID_PREFIX = "org.lxcatastrophe.";
-    static final String AUTOSTART_KEY = "container.autostart";
-    static final String LIFECYCLE_PID = "org.lxcatastrophe.lifecycle";
-    static final String EXIT_CODE_PROPERTY = "lxcatastrophe.exit.code";
-    static final int INVALID_CONFIGURATION_EXIT = 2;
 
     private static final Logger LOG = Logger.getLogger("org.lxcatastrophe.config.Configuration");
 
@@ -78,8 +73,6 @@ public class EnvConfiguration implements ConfigurationPlugin, EffectiveConfigura
     MetaTypeService metaType;
 
     private BundleContext context;
-    private volatile boolean started;
-    private volatile boolean exiting;
     private final SynchronousBundleListener bundleListener = this::bundleChanged;
     private final FrameworkListener frameworkListener = this::frameworkEvent;
 
@@ -94,6 +87,7 @@ public class EnvConfiguration implements ConfigurationPlugin, EffectiveConfigura
     @Activate
     void activate(BundleContext bc) {
         this.context = bc;
+        StartupGate.init(bc);
         bc.addBundleListener(bundleListener);
         bc.addFrameworkListener(frameworkListener);
         for (Bundle b : bc.getBundles()) {
@@ -101,9 +95,7 @@ public class EnvConfiguration implements ConfigurationPlugin, EffectiveConfigura
                 addBundle(b);
             }
         }
-        Bundle system = bc.getBundle(0);
-        started = system.getState() == Bundle.ACTIVE;
-        if (started) {
+        if (!StartupGate.starting()) {
             checkAll(false);
         }
     }
@@ -138,8 +130,7 @@ public class EnvConfiguration implements ConfigurationPlugin, EffectiveConfigura
     }
 
     private void frameworkEvent(FrameworkEvent event) {
-        if (event.getType() == FrameworkEvent.STARTED) {
-            started = true;
+        if (StartupGate.frameworkEvent(context, event)) {
             checkDuplicates();
         }
     }
@@ -158,9 +149,14 @@ public class EnvConfiguration implements ConfigurationPlugin, EffectiveConfigura
         for (String pid : pids.keySet()) {
             invalid |= logProblems(pid);
         }
-        if (invalid && !started && autostart()) {
-            exit();
+        if (invalid && StartupGate.starting()) {
+            StartupGate.fail(context);
         }
+    }
+
+    /** What {@link #addBundle} records for a bundle's metatype (tests give it directly). */
+    void recordKeys(long bundleId, Map<String, Map<String, KeyInfo>> pids) {
+        byBundle.put(bundleId, pids);
     }
 
     private Map<String, Map<String, KeyInfo>> readMetaType(Bundle b) {
@@ -366,8 +362,8 @@ public class EnvConfiguration implements ConfigurationPlugin, EffectiveConfigura
         for (String pid : pids()) {
             invalid |= logProblems(pid);
         }
-        if (invalid && exitOnProblem && autostart()) {
-            exit();
+        if (invalid && exitOnProblem) {
+            StartupGate.fail(context);
         }
     }
 
@@ -385,43 +381,11 @@ public class EnvConfiguration implements ConfigurationPlugin, EffectiveConfigura
         });
     }
 
-    /** Whether the runtime is meant to run the container now (effective {@value #AUTOSTART_KEY}, default true). */
-    boolean autostart() {
-        Optional<Map.Entry<String, String>> override = EnvNames.lookup(AUTOSTART_KEY, env);
-        if (override.isPresent()) {
-            return !"false".equalsIgnoreCase(override.get().getValue().strip());
-        }
-        Dictionary<String, Object> raw = existing(LIFECYCLE_PID).map(Configuration::getProperties).orElse(null);
-        if (raw != null && raw.get(AUTOSTART_KEY) != null) {
-            return !"false".equalsIgnoreCase(text(raw.get(AUTOSTART_KEY)).strip());
-        }
-        KeyInfo info = keys(LIFECYCLE_PID).get(AUTOSTART_KEY);
-        return info == null || info.defaults().isEmpty() || !"false".equalsIgnoreCase(info.defaults().get(0));
-    }
-
-    private synchronized void exit() {
-        if (exiting) {
-            return;
-        }
-        exiting = true;
-        LOG.severe("Stopping: the configuration is invalid (exit status " + INVALID_CONFIGURATION_EXIT + ")");
-        System.setProperty(EXIT_CODE_PROPERTY, Integer.toString(INVALID_CONFIGURATION_EXIT));
-        Bundle system = context.getBundle(0);
-        Thread t = new Thread(() -> {
-            try {
-                system.stop();
-            } catch (Exception e) {
-                LOG.log(Level.SEVERE, "Could not stop the framework: " + e.getMessage(), e);
-            }
-        }, "lxcat-config-exit");
-        t.start();
-    }
-
     // ---- ConfigurationListener: a changed etc file is checked again
 
     @Override
     public void configurationEvent(ConfigurationEvent event) {
-        if (event.getType() == ConfigurationEvent.CM_UPDATED && started) {
+        if (event.getType() == ConfigurationEvent.CM_UPDATED && !StartupGate.starting()) {
             String pid = event.getFactoryPid() != null ? event.getFactoryPid() : event.getPid();
             if (!keys(pid).isEmpty()) {
                 logProblems(pid);

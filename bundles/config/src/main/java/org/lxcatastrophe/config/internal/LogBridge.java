@@ -4,10 +4,13 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import org.lxcatastrophe.api.ConfigurationException;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
 
@@ -18,11 +21,15 @@ import org.osgi.service.log.LogReaderService;
 @Component(immediate = true, service = {})
 public class LogBridge implements LogListener {
 
+    private static final Logger LOG = Logger.getLogger("org.lxcatastrophe.config.Configuration");
+
     private final LogReaderService reader;
+    private final BundleContext context;
 
     @org.osgi.service.component.annotations.Activate
-    public LogBridge(@Reference LogReaderService reader) {
+    public LogBridge(@Reference LogReaderService reader, BundleContext context) {
         this.reader = reader;
+        this.context = context;
         reader.addLogListener(this);
     }
 
@@ -33,6 +40,43 @@ public class LogBridge implements LogListener {
 
     @Override
     public void logged(LogEntry entry) {
+        String invalid = configurationProblem(entry.getException());
+        if (invalid != null && !StartupGate.exiting() && StartupGate.starting()) {
+            // a component refused its configuration while the runtime starts: that one line, then exit status 2
+            LOG.severe(invalid);
+            StartupGate.fail(context);
+            return;
+        }
+        if (StartupGate.exiting() && entry.getLogLevel().ordinal() <= LogLevel.WARN.ordinal()) {
+            // the cause is logged already; what the components say while the runtime stops is only noise then
+            forward(entry, Level.FINE);
+            return;
+        }
+        forward(entry, null);
+    }
+
+    /**
+     * The message of the {@link ConfigurationException} that caused {@code t}, if any. The OSGi log may hand out a
+     * copy of the exception (Felix Log keeps the text, not the class), so the class name in the text counts too.
+     */
+    static String configurationProblem(Throwable t) {
+        String prefix = ConfigurationException.class.getName() + ": ";
+        for (int depth = 0; t != null && depth < 20; depth++, t = t.getCause()) {
+            if (t instanceof ConfigurationException c) {
+                return c.getMessage();
+            }
+            String m = t.getMessage();
+            if (m != null && m.startsWith(prefix)) {
+                return m.substring(prefix.length()).strip();
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private void forward(LogEntry entry, Level forced) {
         Level level0 = switch (entry.getLogLevel()) {
             case AUDIT, ERROR -> Level.SEVERE;
             case WARN -> Level.WARNING;
@@ -40,7 +84,7 @@ public class LogBridge implements LogListener {
             case DEBUG -> Level.FINE;
             case TRACE -> Level.FINER;
         };
-        Level level = level0;
+        Level level = forced != null ? forced : level0;
         if (level.intValue() < Level.WARNING.intValue() && entry.getLoggerName() != null
                 && entry.getLoggerName().startsWith("Events.")) {
             level = Level.FINER; // the framework's service/bundle events: only when tracing
