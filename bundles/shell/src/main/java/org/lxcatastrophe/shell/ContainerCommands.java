@@ -89,7 +89,17 @@ public class ContainerCommands {
             action.apply(l);
             out.println("container " + l.status().name() + " " + done);
         } catch (LxcatException e) {
-            out.println(e.getMessage());
+            // thrown on, so the shell prints the one line on stderr and lxcat-shell exits with status 1
+            throw new CommandFailedException(e.getMessage());
+        }
+    }
+
+    /** A start/stop/restart that did not happen; its message is the one line the user sees. */
+    static final class CommandFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CommandFailedException(String message) {
+            super(message, null, false, false);
         }
     }
 

@@ -76,10 +76,16 @@ public class ContainerCommandsTest {
         ContainerCommands c = new ContainerCommands();
         c.lifecycle = l;
         c.run(out, "started", ContainerLifecycle::start);
-        c.run(out, "stopped", ContainerLifecycle::stop);
+        // a failure is thrown on with its one line, so the shell answers status 1 (lxcat-shell exits 1)
+        try {
+            c.run(out, "stopped", ContainerLifecycle::stop);
+            org.junit.Assert.fail("a failed stop must throw");
+        } catch (ContainerCommands.CommandFailedException e) {
+            assertEquals("container web is not running", e.getMessage());
+        }
         c.run(out, "restarted", ContainerLifecycle::restart);
         assertEquals(List.of("start", "restart"), l.calls);
-        assertEquals("container web started\ncontainer web is not running\ncontainer web restarted\n", outBytes.toString());
+        assertEquals("container web started\ncontainer web restarted\n", outBytes.toString());
     }
 
     @Test
