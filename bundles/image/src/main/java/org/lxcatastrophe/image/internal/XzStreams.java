@@ -106,9 +106,11 @@ final class XzStreams {
                 }
                 off += n;
             }
-            // one more read crosses the block end, so the block's integrity check is verified
-            int extra = in.read();
-            if (extra >= 0 && block == blocks - 1) {
+            // one more read crosses the block end, so the block's integrity check is verified. At the end of the
+            // stream after a seek, SeekableXZInputStream's read(byte[]) returns 0 instead of -1 (and its read()
+            // then returns a stale byte), so only bytes actually read count as "more data".
+            int extra = in.read(new byte[1], 0, 1);
+            if (extra > 0 && block == blocks - 1) {
                 throw new IOException("xz data continues after the last block: the file is corrupt");
             }
             return out;

@@ -103,6 +103,12 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         @AttributeDefinition(name = "lxc.config.extra", description = "LXC lines appended last to the container config, "
                 + "separated by newlines or ';' (env LXC_CONFIG_EXTRA)")
         String lxc_config_extra() default "";
+
+        @AttributeDefinition(name = "distro.fallback", description = "When no distro adapter recognises the image: "
+                + "true lets LXC preset the addresses and gateways (lxc.net.N.ipv4/ipv6.*) and leaves the image's own "
+                + "network files alone (a DHCP client there may add a second address); false (default) refuses to "
+                + "start and lists the installed adapters (env DISTRO_FALLBACK)")
+        boolean distro_fallback() default false;
     }
 
     /** The validated configuration. */
@@ -148,6 +154,7 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
     private volatile Instant startedAt;
     private volatile List<String> addresses = List.of();
     private volatile boolean stopRequested;
+    volatile boolean distroFallback;
     private volatile boolean deactivating;
     private static volatile boolean apparmorLogged;
 
@@ -156,6 +163,7 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         if (exiter == null) {
             exiter = code -> exitRuntime(context, code);
         }
+        distroFallback = config.distro_fallback();
         begin(settings(config));
     }
 
@@ -383,6 +391,9 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         state = ContainerState.PREPARING;
         message = "";
         driver.checkTools();
+        // capture changes nothing and fails fast (no interface to take over, no address): before any download,
+        // extraction or bridging, so a bad network leaves nothing made
+        NetworkPlan plan = network.capture();
         Path dir = spec.directory();
         boolean created = false;
         try {
@@ -435,10 +446,17 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
             RootfsWriter writer = rootfs.writer(spec.rootfs(), range);
             maskUnsupportedUnits(writer);
 
-            NetworkPlan plan = network.capture();
-            List<String> netLines = plan.interfaces().isEmpty() ? List.of() : network.bridge(plan);
+            // the adapter is chosen before the wrapper's network is touched, so an image no adapter recognises
+            // leaves the wrapper as it was
+            DistroAdapter adapter = plan.interfaces().isEmpty() ? null : chooseDistro(view);
+            List<String> netLines = new java.util.ArrayList<>(
+                    plan.interfaces().isEmpty() ? List.of() : network.bridge(plan));
             addresses = plan.interfaces().stream().flatMap(i -> i.addresses().stream()).map(Object::toString).toList();
-            applyDistro(view, writer, plan);
+            if (adapter != null) {
+                adapter.applyNetwork(plan, writer);
+            } else if (!plan.interfaces().isEmpty()) {
+                netLines.addAll(lxcAddressPresets(plan));
+            }
 
             List<AuthorizedKey> keys = sshKeys.configuredKeys();
             if (!keys.isEmpty()) {
@@ -493,28 +511,59 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         }
     }
 
-    private void applyDistro(RootfsView view, RootfsWriter writer, NetworkPlan plan) throws LxcatException, IOException {
+    /**
+     * The adapter with the highest rank for the rootfs. None: an error listing the installed adapters, or null when
+     * {@code distro.fallback} lets LXC preset the addresses instead.
+     */
+    private DistroAdapter chooseDistro(RootfsView view) throws LxcatException, IOException {
         Optional<OsRelease> os = OsReleaseParser.read(view);
-        if (os.isEmpty()) {
-            LOG.warning("the rootfs has no /etc/os-release: its network configuration is left as the image ships it");
-            return;
-        }
         DistroAdapter best = null;
         DistroMatch bestMatch = null;
-        for (DistroAdapter d : distros) {
-            Optional<DistroMatch> m = d.recognise(os.get(), view);
-            if (m.isPresent() && (bestMatch == null || m.get().rank() > bestMatch.rank())) {
-                best = d;
-                bestMatch = m.get();
+        List<DistroAdapter> installed = List.copyOf(distros);
+        if (os.isPresent()) {
+            for (DistroAdapter d : installed) {
+                Optional<DistroMatch> m = d.recognise(os.get(), view);
+                if (m.isPresent() && (bestMatch == null || m.get().rank() > bestMatch.rank())) {
+                    best = d;
+                    bestMatch = m.get();
+                }
             }
         }
-        if (best == null) {
-            LOG.warning("no distro adapter recognises " + os.get().id() + " " + os.get().versionId()
-                    + ": its network configuration is left as the image ships it (add a distro bundle to deploy/)");
-            return;
+        if (best != null) {
+            LOG.info("distro adapter " + best.name() + " configures the network (" + bestMatch.reason() + ")");
+            return best;
         }
-        LOG.info("distro adapter " + best.name() + " configures the network (" + bestMatch.reason() + ")");
-        best.applyNetwork(plan, writer);
+        String what = os.map(o -> "ID=" + o.id() + (o.idLike().isEmpty() ? "" : " ID_LIKE=" + String.join(" ", o.idLike()))
+                + (o.versionId().isEmpty() ? "" : " VERSION_ID=" + o.versionId()))
+                .orElse("an image without /etc/os-release");
+        String names = installed.isEmpty() ? "none"
+                : String.join(", ", installed.stream().map(DistroAdapter::name).sorted().toList());
+        if (distroFallback) {
+            LOG.warning("no distro adapter recognises " + what + " (installed: " + names + "): LXC presets the"
+                    + " addresses (distro.fallback); the image's own network files are left as they are");
+            return null;
+        }
+        throw new LxcatException("no distro adapter recognises " + what + " (installed adapters: " + names
+                + "); copy the distro bundle for it into deploy/, or set DISTRO_FALLBACK=true to let LXC preset"
+                + " the addresses");
+    }
+
+    /** {@code lxc.net.N.ipv4/ipv6.address/gateway} for {@code distro.fallback}. */
+    static List<String> lxcAddressPresets(NetworkPlan plan) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (int n = 0; n < plan.interfaces().size(); n++) {
+            var itf = plan.interfaces().get(n);
+            String p = "lxc.net." + n + ".";
+            itf.ipv4().forEach(a -> lines.add(p + "ipv4.address = " + a));
+            itf.ipv6().forEach(a -> lines.add(p + "ipv6.address = " + a));
+            if (itf.gateway4() != null) {
+                lines.add(p + "ipv4.gateway = " + itf.gateway4());
+            }
+            if (itf.gateway6() != null) {
+                lines.add(p + "ipv6.gateway = " + itf.gateway6());
+            }
+        }
+        return lines;
     }
 
     private void supervise() {
