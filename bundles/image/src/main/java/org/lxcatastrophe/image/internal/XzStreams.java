@@ -106,9 +106,14 @@ final class XzStreams {
                 }
                 off += n;
             }
-            // one more read crosses the block end, so the block's integrity check is verified
-            int extra = in.read();
-            if (extra >= 0 && block == blocks - 1) {
+            // one more read crosses the block end, so the block's integrity check is verified. At the very end xz-java
+            // first answers 0 bytes (and its read() then returns a stale byte), so only a positive count is data.
+            byte[] one = new byte[1];
+            int extra;
+            do {
+                extra = in.read(one, 0, 1);
+            } while (extra == 0);
+            if (extra > 0 && block == blocks - 1) {
                 throw new IOException("xz data continues after the last block: the file is corrupt");
             }
             return out;
