@@ -383,6 +383,8 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         state = ContainerState.PREPARING;
         message = "";
         driver.checkTools();
+        // bad keys fail before any download, extraction or network change
+        List<AuthorizedKey> keys = sshKeys.configuredKeys();
         Path dir = spec.directory();
         boolean created = false;
         try {
@@ -440,7 +442,6 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
             addresses = plan.interfaces().stream().flatMap(i -> i.addresses().stream()).map(Object::toString).toList();
             applyDistro(view, writer, plan);
 
-            List<AuthorizedKey> keys = sshKeys.configuredKeys();
             if (!keys.isEmpty()) {
                 int n = sshKeys.deploy(keys, writer);
                 LOG.info("deployed " + keys.size() + " ssh key(s); authorized_keys holds " + n);
