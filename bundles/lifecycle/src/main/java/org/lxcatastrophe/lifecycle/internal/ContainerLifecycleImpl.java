@@ -391,6 +391,8 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         state = ContainerState.PREPARING;
         message = "";
         driver.checkTools();
+        // bad keys fail before any download, extraction or network change
+        List<AuthorizedKey> keys = sshKeys.configuredKeys();
         // capture changes nothing and fails fast (no interface to take over, no address): before any download,
         // extraction or bridging, so a bad network leaves nothing made
         NetworkPlan plan = network.capture();
@@ -458,7 +460,6 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                 netLines.addAll(lxcAddressPresets(plan));
             }
 
-            List<AuthorizedKey> keys = sshKeys.configuredKeys();
             if (!keys.isEmpty()) {
                 int n = sshKeys.deploy(keys, writer);
                 LOG.info("deployed " + keys.size() + " ssh key(s); authorized_keys holds " + n);

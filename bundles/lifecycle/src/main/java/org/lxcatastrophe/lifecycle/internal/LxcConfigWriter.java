@@ -84,7 +84,10 @@ public final class LxcConfigWriter {
                 Path target = Path.of(l.substring(l.indexOf('=') + 1).trim());
                 if (!Files.exists(target)) {
                     throw new LxcatException("the image's LXC config includes " + target
-                            + ", which does not exist: install the Debian package lxc (or use an image made for LXC)");
+                            + ", which does not exist: install the Debian package "
+                            + (target.getFileName().toString().matches("(common|userns|nesting|oci\\.common)\\.conf") ? "lxc"
+                                    : "lxc-templates (it holds the distributions' LXC configs)")
+                            + " (or use an image made for LXC)");
                 }
             }
             b.append(l).append('\n');

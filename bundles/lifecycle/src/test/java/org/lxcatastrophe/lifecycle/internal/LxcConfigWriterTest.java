@@ -92,6 +92,8 @@ public class LxcConfigWriterTest {
             fail();
         } catch (LxcatException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("nosuch.conf, which does not exist"));
+            // a distribution's config (debian.common.conf ...) comes with lxc-templates, not with lxc
+            assertTrue(e.getMessage(), e.getMessage().contains("install the Debian package lxc-templates"));
         }
     }
 

@@ -231,6 +231,35 @@ public class LxcLifecycleRealTest {
     }
 
     @Test
+    public void badSshKeysFailBeforeAnyDownloadOrExtraction() throws Exception {
+        TarImageService images = new TarImageService(server, arch());
+        ContainerLifecycleImpl l = lifecycle(images, "lifecycle-badkey", List.of());
+        String reason = "SSH_AUTHORIZED_KEYS line 1: the ssh-ed25519 key data is not valid base64";
+        l.sshKeys = new SshKeyService() {
+            @Override
+            public List<AuthorizedKey> configuredKeys() throws LxcatException {
+                throw new LxcatException(reason);
+            }
+
+            @Override
+            public int deploy(List<AuthorizedKey> keys, org.lxcatastrophe.api.rootfs.RootfsWriter rootfs) {
+                throw new AssertionError("no deployment after a key error");
+            }
+        };
+        try {
+            l.start();
+            fail();
+        } catch (LxcatException e) {
+            assertEquals(reason, e.getMessage());
+        }
+        assertEquals("no fetch", 0, images.fetches.get());
+        assertEquals("no extraction", 0, images.extractions.get());
+        assertFalse("no container directory", Files.exists(parent.resolve("containers/lifecycle-badkey")));
+        assertEquals(ContainerState.FAILED, l.status().state());
+        l.deactivate();
+    }
+
+    @Test
     public void rootfsWithoutInitIsRefusedAndRemoved() throws Exception {
         TarImageService images = new TarImageService(server, arch());
         images.removeAfterExtract.add("sbin/init");
