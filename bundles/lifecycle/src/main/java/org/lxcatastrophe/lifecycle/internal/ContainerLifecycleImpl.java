@@ -486,7 +486,11 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
             created = false;
         } catch (IOException e) {
             LOG.log(Level.FINE, "prepare failed", e);
-            throw new LxcatException("cannot prepare container " + spec.name() + " in " + dir + ": " + e.getMessage(), e);
+            String hint = e instanceof java.nio.file.AccessDeniedException || String.valueOf(e.getMessage())
+                    .contains("Read-only file system") ? "; make container.path (CONTAINER_PATH) a writable directory"
+                            + " (e.g. a volume)" : "";
+            throw new LxcatException("cannot prepare container " + spec.name() + " in " + dir + ": " + e.getMessage()
+                    + hint, e);
         } finally {
             if (created) {
                 removeQuietly(dir);
