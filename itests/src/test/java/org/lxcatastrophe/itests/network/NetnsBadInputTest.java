@@ -39,7 +39,7 @@ public class NetnsBadInputTest {
 
     /** Runs the runtime to its end; asserts the exit status, the one error line and that nothing changed. */
     private String failingStart(Map<String, String> env, Path readOnly) throws Exception {
-        String network = bed.wrapperNetwork();
+        String network = bed.settledWrapperNetwork();
         NetnsTestbed.RuntimeProcess runtime = bed.startRuntime(env, null, readOnly);
         int exit = runtime.waitForExit(Duration.ofMinutes(4));
         assertEquals("exit status:\n" + runtime.tail(), 1, exit);
@@ -49,6 +49,7 @@ public class NetnsBadInputTest {
         Path dir = Path.of(env.get("CONTAINER_PATH"), env.get("CONTAINER_NAME"));
         assertFalse("a half-made container was left in " + dir, Files.exists(dir));
         bed.assertWrapperNetwork("the wrapper's network must be as before", network);
+        System.out.println("bad input -> " + severe.get(0));
         return severe.get(0);
     }
 
@@ -94,15 +95,16 @@ public class NetnsBadInputTest {
         String line = failingStart(env, ro);
         assertTrue(line, line.contains(ro.toString()));
         assertTrue(line, line.toLowerCase().contains("read-only"));
+        assertTrue(line, line.contains("CONTAINER_PATH"));
     }
 
     @Test
     public void bridgingFailsMidwayAndTheWrapperIsRestored() throws Exception {
-        // eth1 with an address of its own; a link named like its bridge (lxcat1) makes the second bridge fail
+        // eth1 with an address of its own; a bridge named like eth1's (lxcat1) but not holding it makes the second bridge fail
         // after eth0 has been bridged
         String second = "10.198." + (1 + Integer.parseInt(bed.id, 16) % 250);
         bed.addLink("eth1", second + ".2/24", second + ".1/24");
-        NetnsTestbed.sh("ip", "-n", bed.wrapper, "link", "add", "lxcat1", "type", "dummy");
+        NetnsTestbed.sh("ip", "-n", bed.wrapper, "link", "add", "lxcat1", "type", "bridge");
         String line = failingStart(env("midway"), null);
         assertTrue(line, line.contains("a link named lxcat1 already exists"));
         String eth0 = NetnsTestbed.sh("ip", "-n", bed.wrapper, "-o", "addr", "show", "dev", "eth0");

@@ -151,10 +151,29 @@ final class NetnsTestbed implements AutoCloseable {
             full.addAll(cmd);
             String json = sh(full.toArray(String[]::new));
             json = json.replaceAll("\"(operstate|valid_life_time|preferred_life_time)\":(\"[^\"]*\"|\\d+),?", "")
-                    .replaceAll("\"tentative\":true,?", "").replaceAll(",}", "}");
+                    .replaceAll("\"tentative\":true,?", "").replaceAll(",}", "}").strip();
+            if (cmd.contains("route")) {
+                // routes re-added by a rollback may be listed in another order: compare them as a set
+                json = String.join("},{", new java.util.TreeSet<>(List.of(json.replaceAll("^\\[\\{|\\}\\]$", "")
+                        .split("\\},\\{"))));
+            }
             sb.append(String.join(" ", cmd)).append(": ").append(json.strip()).append('\n');
         }
         return sb.toString();
+    }
+
+    /** The wrapper's network once it stopped changing (a link just set up shows NO-CARRIER for a moment). */
+    String settledWrapperNetwork() throws Exception {
+        String last = wrapperNetwork();
+        for (int i = 0; i < 40; i++) {
+            Thread.sleep(250);
+            String now = wrapperNetwork();
+            if (now.equals(last)) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
     }
 
     /** Waits until the wrapper's network equals {@code expected} (addresses settle after an interface comes up). */

@@ -286,12 +286,33 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         setExitCode(code);
         Thread t = new Thread(() -> {
             try {
+                // a start that fails at once (bad network) would stop the framework while FileInstall is still
+                // starting the deploy/ plugins ("Stopping a starting or stopping bundle is currently not supported")
+                awaitSettledBundles(context, 5000);
                 context.getBundle(0).stop();
             } catch (BundleException | IllegalStateException e) {
                 LOG.log(Level.FINE, "cannot stop the framework", e);
             }
         }, "lxcat-exit");
         t.start();
+    }
+
+    /** Waits (bounded) until no bundle is STARTING or STOPPING for two checks in a row. */
+    static void awaitSettledBundles(BundleContext context, long maxMillis) {
+        long deadline = System.currentTimeMillis() + maxMillis;
+        int quiet = 0;
+        try {
+            while (quiet < 2 && System.currentTimeMillis() < deadline) {
+                boolean busy = java.util.Arrays.stream(context.getBundles()).anyMatch(
+                        b -> (b.getState() & (org.osgi.framework.Bundle.STARTING | org.osgi.framework.Bundle.STOPPING)) != 0);
+                quiet = busy ? 0 : quiet + 1;
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            LOG.log(Level.FINE, "the framework is already stopping", e);
+        }
     }
 
     // ---- ContainerLifecycle
@@ -487,7 +508,11 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
             created = false;
         } catch (IOException e) {
             LOG.log(Level.FINE, "prepare failed", e);
-            throw new LxcatException("cannot prepare container " + spec.name() + " in " + dir + ": " + e.getMessage(), e);
+            String hint = e instanceof java.nio.file.AccessDeniedException || String.valueOf(e.getMessage())
+                    .contains("Read-only file system") ? "; make container.path (CONTAINER_PATH) a writable directory"
+                            + " (e.g. a volume)" : "";
+            throw new LxcatException("cannot prepare container " + spec.name() + " in " + dir + ": " + e.getMessage()
+                    + hint, e);
         } finally {
             if (created) {
                 removeQuietly(dir);
