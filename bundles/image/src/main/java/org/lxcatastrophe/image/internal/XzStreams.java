@@ -107,8 +107,13 @@ final class XzStreams {
                 off += n;
             }
             // one more read crosses the block end, so the block's integrity check is verified
-            int extra = in.read();
-            if (extra >= 0 && block == blocks - 1) {
+            // (XZ for Java answers 0 bytes once at the end of the stream before -1, so read until it says something)
+            byte[] probe = new byte[1];
+            int extra = 0;
+            for (int i = 0; i < 8 && extra == 0; i++) {
+                extra = in.read(probe, 0, 1);
+            }
+            if (extra > 0 && block == blocks - 1) {
                 throw new IOException("xz data continues after the last block: the file is corrupt");
             }
             return out;
