@@ -1,0 +1,94 @@
+package org.lxcatastrophe.image.internal;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The three decoders (xz program, parallel blocks, streamed) give the same bytes and all refuse corrupt or truncated data. */
+public class XzStreamsTest {
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    @After
+    public void reset() {
+        System.clearProperty(XzStreams.DECODER_PROPERTY);
+    }
+
+    private Path multiBlock(byte[] data) throws Exception {
+        assumeTrue("needs the xz program", XzStreams.nativeXz() != null);
+        Path raw = tmp.getRoot().toPath().resolve("data");
+        Files.write(raw, data);
+        Process p = new ProcessBuilder("xz", "-T2", "--block-size=262144", "-k", raw.toString()).inheritIO().start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        return raw.resolveSibling("data.xz");
+    }
+
+    private static byte[] data() {
+        byte[] d = new byte[3 << 20];
+        Random r = new Random(11);
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (byte) ('a' + r.nextInt(6));
+        }
+        return d;
+    }
+
+    private static byte[] read(Path f, int threads, boolean java) throws IOException {
+        if (java) {
+            System.setProperty(XzStreams.DECODER_PROPERTY, "java");
+        } else {
+            System.clearProperty(XzStreams.DECODER_PROPERTY);
+        }
+        try (InputStream in = XzStreams.open(f, threads)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    public void sameBytesFromEveryDecoder() throws Exception {
+        byte[] d = data();
+        Path f = multiBlock(d);
+        assertTrue(read(f, 2, true).length > 0);
+        assertArrayEquals("parallel blocks", d, read(f, 2, true));
+        assertArrayEquals("streamed", d, read(f, 1, true));
+        assertArrayEquals("xz program", d, read(f, 2, false));
+        System.setProperty(XzStreams.DECODER_PROPERTY, "java");
+        try (InputStream in = XzStreams.open(f, 2)) {
+            assertEquals(XzStreams.ParallelBlocks.class, in.getClass());
+        }
+    }
+
+    @Test
+    public void corruptOrTruncatedFailsInEveryDecoder() throws Exception {
+        byte[] whole = Files.readAllBytes(multiBlock(data()));
+        byte[] corrupt = whole.clone();
+        for (int i = whole.length / 2; i < whole.length / 2 + 8; i++) {
+            corrupt[i] ^= 0x33;
+        }
+        Path c = Files.write(tmp.getRoot().toPath().resolve("corrupt.xz"), corrupt);
+        Path t = Files.write(tmp.getRoot().toPath().resolve("truncated.xz"), java.util.Arrays.copyOf(whole, whole.length - 100));
+        for (Path f : new Path[] {c, t}) {
+            for (Object[] mode : new Object[][] {{2, true}, {1, true}, {2, false}}) {
+                try {
+                    read(f, (Integer) mode[0], (Boolean) mode[1]);
+                    throw new AssertionError(f.getFileName() + " decoded with threads=" + mode[0] + " java=" + mode[1]);
+                } catch (IOException expected) {
+                    assertTrue(f.getFileName() + " threads=" + mode[0] + " java=" + mode[1] + ": " + expected, expected.getMessage() != null && !expected.getMessage().isEmpty());
+                }
+            }
+        }
+    }
+}
