@@ -9,6 +9,7 @@
 #   bench/image-extract.sh [ROUNDS]     (default 3; as root; needs lxc (lxc-usernsexec), uidmap, xz-utils, maven, java)
 #   LXCAT_BENCH_VARIANT=netplan         the testbed image variant (default: default)
 #   LXCAT_BENCH_XMX=256m                the bundle JVM's heap limit (default 256m: the extraction must fit in it)
+#   LXCAT_BENCH_DIR=/tmp                where to extract (e.g. a tmpfs to leave the disk out of it)
 set -euo pipefail
 rounds=${1:-3}
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ done
 arch=$(dpkg --print-architecture)
 image=$(ls -d "${LXCAT_TESTBED_CACHE:-$HOME/.cache/lxcatastrophe-testbed}/server/images/debian/bookworm/$arch/$variant"/*/ | tail -1)
 
-work=$(mktemp -d /tmp/image-extract-bench.XXXXXX)
+work=$(mktemp -d "${LXCAT_BENCH_DIR:-/tmp}/image-extract-bench.XXXXXX")
 chmod 711 "$work"
 cp /etc/subuid "$work/subuid.orig"; cp /etc/subgid "$work/subgid.orig"
 cleanup() {
@@ -59,7 +60,7 @@ for r in $(seq 1 "$rounds"); do
   s=$(now)
   lxc-usernsexec -m b:0:100000:65536 -- tar -C "$d" --numeric-owner --xattrs-include='*' --exclude-from="$work/excludes" -xpJf "$tarxz"
   e=$(now); t_all+=("$(ms "$s" "$e")")
-  rm -rf --one-file-system "$d"
+  rm -rf --one-file-system "$d"; sync
 
   d=$work/bundle-$r; mkdir "$d"
   s=$(now)
@@ -67,7 +68,7 @@ for r in $(seq 1 "$rounds"); do
   e=$(now); b_all+=("$(ms "$s" "$e")")
   inner=$(sed -n 's/.*wall_ms=\([0-9]*\).*/\1/p' <<<"$out"); b_in+=("$inner")
   h=$(sed -n 's/.*peak_heap_mb=\([0-9]*\).*/\1/p' <<<"$out"); [ "$h" -gt "$heap" ] && heap=$h
-  rm -rf --one-file-system "$d"
+  rm -rf --one-file-system "$d"; sync
   printf 'round %d: xz -dc %5d ms   lxc-usernsexec tar %5d ms   bundle %5d ms (extraction %5d ms, JVM start incl. in the first)   %s\n' \
     "$r" "${f_all[-1]}" "${t_all[-1]}" "${b_all[-1]}" "$inner" "$out"
 done
