@@ -196,7 +196,16 @@ final class Downloader {
                 LOG.info("resuming " + label + " at " + mb(have));
             } else if (status == 416 && have > 0) {
                 resp.body().close();
-                // the server has nothing after what we have: the file is complete (the checksum decides)
+                long size = resp.headers().firstValue("Content-Range").filter(v -> v.matches("bytes \\*/\\d+"))
+                        .map(v -> Long.parseLong(v.substring(v.indexOf('/') + 1))).orElse(-1L);
+                if (size < 0 || size == have) {
+                    // the server has nothing after what we have: the file is complete (the checksum decides)
+                    return;
+                }
+                // what we have is longer than the file (a stale partial of another upload): start again
+                LOG.info("the partial " + label + " (" + mb(have) + ") is longer than the file on the server (" + mb(size) + "); restarting");
+                Files.delete(dest);
+                httpDownload(uri, dest, expectedSize, label);
                 return;
             } else {
                 checkStatus(uri, status);

@@ -137,7 +137,8 @@ final class TarExtractor {
         } catch (IOException | RuntimeException ex) {
             String m = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
             throw new LxcatException("extracting " + label + " failed" + (current == null ? "" : " at entry '" + current + "'")
-                    + ": " + m + (m.contains("No space") ? ": free some disk space" : ": the archive is truncated or corrupt"), ex);
+                    + ": " + m + (m.contains("No space") ? ": free some disk space"
+                    : ": the archive is truncated or corrupt (fetch with IMAGE_CACHE_FLUSH=true)"), ex);
         }
         return new Result(entries, skipped, bytes);
     }

@@ -42,6 +42,8 @@ final class TestServer implements AutoCloseable {
     final Map<String, Long> cutOnceAfter = new ConcurrentHashMap<>();
     final AtomicInteger ranged = new AtomicInteger();
     volatile String lastUserAgent;
+    /** A pause after each 64 KiB of a body: a slow server, so a test can interrupt a transfer. */
+    volatile long pauseMillis;
 
     TestServer(Path root) throws IOException {
         this.root = root;
@@ -119,6 +121,14 @@ final class TestServer implements AutoCloseable {
                     }
                     out.write(buf, 0, n);
                     sent += n;
+                    if (pauseMillis > 0) {
+                        out.flush();
+                        try {
+                            Thread.sleep(pauseMillis);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
                 }
             }
         } catch (IOException e) {

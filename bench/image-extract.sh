@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Extraction of the testbed image's rootfs.tar.xz with the id shift, side by side on the same file:
+#   bundle : the image bundle's extractor (commons-compress + XZ for Java, shift in-process), in a JVM
+#   tar    : lxc-usernsexec -m b:0:100000:65536 -- tar --numeric-owner --xattrs-include='*' -xpJf  (the baseline)
+#   floor  : xz -dc >/dev/null  (decompression only)
+# Device nodes are excluded from both extractions (the image's excludes-user list). Prints every round, the medians,
+# the ratios (target: bundle <= 0.8 x tar) and the bundle's peak heap.
+#
+#   bench/image-extract.sh [ROUNDS]     (default 3; as root; needs lxc (lxc-usernsexec), uidmap, xz-utils, maven, java)
+#   LXCAT_BENCH_VARIANT=netplan         the testbed image variant (default: default)
+#   LXCAT_BENCH_XMX=256m                the bundle JVM's heap limit (default 256m: the extraction must fit in it)
+#   LXCAT_BENCH_DIR=/tmp                where to extract (e.g. a tmpfs to leave the disk out of it)
+set -euo pipefail
+rounds=${1:-3}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+variant=${LXCAT_BENCH_VARIANT:-default}
+xmx=${LXCAT_BENCH_XMX:-256m}
+[ "$(id -u)" = 0 ] || { echo "image-extract: run as root" >&2; exit 1; }
+for t in lxc-usernsexec xz tar mvn java; do
+  command -v "$t" >/dev/null || { echo "image-extract: $t missing (testbed/prepare-host.sh installs it)" >&2; exit 1; }
+done
+"$repo/testbed/build-test-image.sh" "$variant" >/dev/null
+arch=$(dpkg --print-architecture)
+image=$(ls -d "${LXCAT_TESTBED_CACHE:-$HOME/.cache/lxcatastrophe-testbed}/server/images/debian/bookworm/$arch/$variant"/*/ | tail -1)
+
+work=$(mktemp -d "${LXCAT_BENCH_DIR:-/tmp}/image-extract-bench.XXXXXX")
+chmod 711 "$work"
+cp /etc/subuid "$work/subuid.orig"; cp /etc/subgid "$work/subgid.orig"
+cleanup() {
+  set +e
+  cp "$work/subuid.orig" /etc/subuid; cp "$work/subgid.orig" /etc/subgid
+  rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
+# lxc-usernsexec maps through newuidmap: root needs the range in /etc/subuid and /etc/subgid (restored at exit)
+grep -q '^root:100000:65536$' /etc/subuid || echo root:100000:65536 >> /etc/subuid
+grep -q '^root:100000:65536$' /etc/subgid || echo root:100000:65536 >> /etc/subgid
+
+# a copy the mapped root can read (the cache under ~root is 0700; a ':' in the path would make tar think of a remote host)
+tarxz=$work/rootfs.tar.xz
+cp "$image/rootfs.tar.xz" "$tarxz"; chmod 644 "$tarxz"
+tar -xJOf "$image/meta.tar.xz" --force-local ./excludes-user > "$work/excludes" 2>/dev/null || : > "$work/excludes"
+
+echo "building the image bundle's test classes ..." >&2
+( cd "$repo" && mvn -B -q -o -pl bundles/image -am test-compile -DskipTests >/dev/null \
+  && mvn -B -q -o -pl bundles/image dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp" >/dev/null )
+cp="$repo/bundles/image/target/classes:$repo/bundles/image/target/test-classes:$(cat "$work/cp")"
+
+now() { date +%s%N; }
+ms() { echo $(( ($2 - $1) / 1000000 )); }
+median() { tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+b_all=() b_in=() t_all=() f_all=() heap=0
+printf 'image %s (%s compressed)\n' "$image" "$(du -h "$tarxz" | cut -f1)"
+for r in $(seq 1 "$rounds"); do
+  sync
+  s=$(now); xz -dc "$tarxz" >/dev/null; e=$(now); f_all+=("$(ms "$s" "$e")")
+
+  d=$work/tar-$r; mkdir "$d"; chown 100000:100000 "$d"
+  s=$(now)
+  lxc-usernsexec -m b:0:100000:65536 -- tar -C "$d" --numeric-owner --xattrs-include='*' --exclude-from="$work/excludes" -xpJf "$tarxz"
+  e=$(now); t_all+=("$(ms "$s" "$e")")
+  rm -rf --one-file-system "$d"; sync
+
+  d=$work/bundle-$r; mkdir "$d"
+  s=$(now)
+  out=$(java -Xmx"$xmx" -cp "$cp" org.lxcatastrophe.image.internal.ExtractBench "$tarxz" "$d" 100000 "$work/excludes")
+  e=$(now); b_all+=("$(ms "$s" "$e")")
+  inner=$(sed -n 's/.*wall_ms=\([0-9]*\).*/\1/p' <<<"$out"); b_in+=("$inner")
+  h=$(sed -n 's/.*peak_heap_mb=\([0-9]*\).*/\1/p' <<<"$out"); [ "$h" -gt "$heap" ] && heap=$h
+  rm -rf --one-file-system "$d"; sync
+  printf 'round %d: xz -dc %5d ms   lxc-usernsexec tar %5d ms   bundle %5d ms (extraction %5d ms, JVM start incl. in the first)   %s\n' \
+    "$r" "${f_all[-1]}" "${t_all[-1]}" "${b_all[-1]}" "$inner" "$out"
+done
+F=$(echo "${f_all[*]}" | median); T=$(echo "${t_all[*]}" | median); B=$(echo "${b_all[*]}" | median); I=$(echo "${b_in[*]}" | median)
+echo
+printf '%-44s %8s %14s %14s\n' "median of $rounds" "ms" "x tar" "x xz -dc"
+printf '%-44s %8d %14s %14s\n' "xz -dc >/dev/null (floor)" "$F" "$(awk -v a="$F" -v b="$T" 'BEGIN{printf "%.2f", a/b}')" "1.00"
+printf '%-44s %8d %14s %14s\n' "lxc-usernsexec tar -xpJf (baseline)" "$T" "1.00" "$(awk -v a="$T" -v b="$F" 'BEGIN{printf "%.2f", a/b}')"
+printf '%-44s %8d %14s %14s\n' "bundle, whole JVM process" "$B" "$(awk -v a="$B" -v b="$T" 'BEGIN{printf "%.2f", a/b}')" "$(awk -v a="$B" -v b="$F" 'BEGIN{printf "%.2f", a/b}')"
+printf '%-44s %8d %14s %14s\n' "bundle, extraction only (in a running JVM)" "$I" "$(awk -v a="$I" -v b="$T" 'BEGIN{printf "%.2f", a/b}')" "$(awk -v a="$I" -v b="$F" 'BEGIN{printf "%.2f", a/b}')"
+echo "bundle peak heap: $heap MB (limit -Xmx$xmx)"
+ratio=$(awk -v a="$B" -v b="$T" 'BEGIN{print (a <= 0.8*b) ? "met" : "MISSED"}')
+echo "target bundle <= 0.8 x tar (whole process): $ratio"
