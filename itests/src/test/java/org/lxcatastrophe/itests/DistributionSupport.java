@@ -3,7 +3,6 @@ package org.lxcatastrophe.itests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -24,7 +23,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -236,23 +234,5 @@ public final class DistributionSupport {
 
     public static byte[] read(Path p) throws IOException {
         return Files.readAllBytes(p);
-    }
-
-    /** Copies {@code in} to {@code out} and returns the text (for process output). */
-    public static String copy(InputStream in, OutputStream out) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            out.write(buf, 0, n);
-            all.write(buf, 0, n);
-        }
-        return all.toString(StandardCharsets.UTF_8);
-    }
-
-    /** The first group of {@code regex} in {@code text}, or null. */
-    public static String find(String regex, String text) {
-        Matcher m = Pattern.compile(regex, Pattern.MULTILINE).matcher(text);
-        return m.find() ? m.group(1) : null;
     }
 }
