@@ -1,0 +1,251 @@
+package org.lxcatastrophe.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * The assembled distribution as a user runs it: {@code bin/lxcatastrophe} in the foreground, {@code bin/lxcat-shell}
+ * against it, a plugin dropped into {@code deploy/}, SIGTERM. Always with container autostart off and a network
+ * interface that does not exist (in the environment and in the copy's etc/), so no container is started and no
+ * interface of this machine is touched.
+ */
+public class DistributionProcessTest {
+
+    static final long START_TIMEOUT_MS = 60_000;
+    static final long STOP_TIMEOUT_S = 30;
+    /** The issue asks for 1 s (FileInstall polls every 250 ms); the margin keeps a loaded machine from failing it. */
+    static final long DEPLOY_LIMIT_MS = 2_500;
+    static final Pattern STACK_TRACE = Pattern.compile("^\\s+at [\\w$.]+\\(|Exception in thread|^Caused by: ",
+            Pattern.MULTILINE);
+
+    static Path home;
+
+    @BeforeClass
+    public static void copy() throws Exception {
+        home = DistributionSupport.copyDistribution("lxcat-process", true);
+    }
+
+    @AfterClass
+    public static void remove() throws IOException {
+        if (home != null) {
+            DistributionSupport.deleteTree(home.getParent());
+        }
+    }
+
+    /** A running bin/lxcatastrophe and its log (stdout and stderr together). */
+    static final class Runtime {
+        final Process process;
+        final Path log;
+
+        Runtime(Process process, Path log) {
+            this.process = process;
+            this.log = log;
+        }
+
+        String output() throws IOException {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        }
+    }
+
+    static Map<String, String> safeEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("CONTAINER_AUTOSTART", "false");
+        env.put("NETWORK_INTERFACES", DistributionSupport.NO_INTERFACE);
+        env.put("SHELL_PORT", "0");
+        return env;
+    }
+
+    static Runtime launch(Map<String, String> extraEnv) throws IOException {
+        Path log = Files.createTempFile(home.getParent(), "runtime", ".log");
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/lxcatastrophe").toString()).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(safeEnvironment());
+        pb.environment().putAll(extraEnv);
+        Files.deleteIfExists(home.resolve("data/shell.port"));
+        return new Runtime(pb.start(), log);
+    }
+
+    /** Waits until {@code lxcat-shell lxcat:status} answers; returns the milliseconds that took. */
+    static long awaitShell(Runtime r) throws Exception {
+        long t0 = System.nanoTime();
+        long end = System.currentTimeMillis() + START_TIMEOUT_MS;
+        while (true) {
+            if (!r.process.isAlive()) {
+                fail("the runtime ended (exit " + r.process.exitValue() + ") before its shell answered:\n" + r.output());
+            }
+            if (Files.exists(home.resolve("data/shell.port")) && shell("lxcat:status").status == 0) {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            }
+            if (System.currentTimeMillis() > end) {
+                fail("the shell did not answer within " + START_TIMEOUT_MS + " ms:\n" + r.output());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** SIGTERM; the runtime must end with exit status 0 and no stack trace in its output. */
+    static String stop(Runtime r) throws Exception {
+        r.process.destroy(); // SIGTERM: bin/lxcatastrophe execs the JVM, so this is the JVM's pid
+        if (!r.process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS)) {
+            r.process.destroyForcibly();
+            fail("the runtime did not stop within " + STOP_TIMEOUT_S + " s of SIGTERM:\n" + r.output());
+        }
+        String out = r.output();
+        assertEquals("exit status after SIGTERM; output:\n" + out, 0, r.process.exitValue());
+        assertFalse("a stack trace in the output:\n" + out, STACK_TRACE.matcher(out).find());
+        assertTrue(out, out.contains("SIGTERM received, stopping"));
+        return out;
+    }
+
+    record Answer(int status, String out, String err) {
+    }
+
+    static Answer shell(String... command) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/lxcat-shell").toString());
+        cmd.addAll(List.of(command));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("SHELL_PORT"); // the port the runtime wrote to data/shell.port
+        Path out = Files.createTempFile(home.getParent(), "shell", ".out");
+        Path err = Files.createTempFile(home.getParent(), "shell", ".err");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("lxcat-shell " + String.join(" ", command) + " did not return within 60 s");
+        }
+        Answer a = new Answer(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return a;
+    }
+
+    @Test
+    public void statusAnswersFailuresExitNonZeroAndSigtermStopsCleanly() throws Exception {
+        withRuntime(r -> {
+            long ready = awaitShell(r);
+            Answer status = shell("lxcat:status");
+            assertEquals(status.err, 0, status.status);
+            assertTrue(status.out, status.out.contains("state     NEW"));
+            assertTrue(status.out, status.out.contains("autostart") || status.out.contains("ImageService"));
+            for (String service : List.of("ImageService", "IdmapService", "HostNetwork", "RootfsService", "SshKeyService")) {
+                assertTrue(status.out, Pattern.compile("^  " + service + " +org\\.lxcatastrophe\\.", Pattern.MULTILINE)
+                        .matcher(status.out).find());
+            }
+
+            Answer unknown = shell("lxcat:nosuch");
+            assertNotEquals(0, unknown.status);
+            assertTrue(unknown.err, unknown.err.contains("lxcat:nosuch"));
+            Answer stop = shell("lxcat:stop");
+            assertNotEquals("lxcat:stop without a running container must fail", 0, stop.status);
+            assertTrue(stop.err, stop.err.contains("is not running"));
+            Answer config = shell("lxcat:config", "--filter", "lifecycle");
+            assertEquals(config.err, 0, config.status);
+            assertTrue(config.out, config.out.contains("container.autostart") && config.out.contains("env CONTAINER_AUTOSTART"));
+            System.out.println("process: shell answered " + ready + " ms after launch");
+        });
+    }
+
+    @Test
+    public void aPluginDroppedIntoDeployIsListedAndGoesAwayWhenDeleted() throws Exception {
+        withRuntime(r -> {
+            awaitShell(r);
+            Path deploy = home.resolve("deploy");
+            // the plugins the distribution ships come up through the same watcher
+            int shipped = DistributionSupport.jars(DistributionSupport.distribution().resolve("deploy")).size();
+            awaitDistros(r, out -> out.lines().filter(l -> l.contains("org.lxcatastrophe.distro.")).count() == shipped,
+                    "the " + shipped + " shipped distro plugins");
+
+            long t0 = System.nanoTime();
+            DistributionSupport.drop(deploy, "sample-plugin.jar", DistributionSupport.read(DistributionSupport.samplePlugin()));
+            awaitDistros(r, out -> out.contains(DistributionSupport.FIRST_DESCRIPTION), "the sample plugin listed");
+            long added = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+
+            t0 = System.nanoTime();
+            Files.delete(deploy.resolve("sample-plugin.jar"));
+            awaitDistros(r, out -> !out.contains("sample") && out.contains("debian"), "the sample plugin gone");
+            long removed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            System.out.println("process: plugin listed by lxcat:distros " + added + " ms after the drop, gone " + removed
+                    + " ms after the delete");
+            assertTrue("plugin listed only after " + added + " ms", added <= DEPLOY_LIMIT_MS);
+            assertTrue("plugin gone only after " + removed + " ms", removed <= DEPLOY_LIMIT_MS);
+        });
+    }
+
+    interface OutputCheck {
+        boolean ok(String out);
+    }
+
+    static void awaitDistros(Runtime r, OutputCheck check, String what) throws Exception {
+        long end = System.currentTimeMillis() + START_TIMEOUT_MS;
+        String last = "";
+        while (System.currentTimeMillis() < end) {
+            Answer a = shell("lxcat:distros");
+            last = a.out + a.err;
+            if (a.status == 0 && check.ok(a.out)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        fail("timed out waiting for " + what + "; lxcat:distros said:\n" + last + "\nruntime output:\n" + r.output());
+    }
+
+    @Test
+    public void anInvalidValueStopsTheRuntimeWithOneLineNamingTheKey() throws Exception {
+        Map<String, String> cases = Map.of(
+                "IDMAP_SIZE", "abc",                 // refused by the metatype type (long)
+                "CONTAINER_STOP_TIMEOUT", "0");      // refused by the lifecycle component itself
+        Map<String, String> keys = Map.of("IDMAP_SIZE", "idmap.size", "CONTAINER_STOP_TIMEOUT", "container.stop.timeout");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Runtime r = launch(Map.of(c.getKey(), c.getValue()));
+            if (!r.process.waitFor(START_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                r.process.destroyForcibly();
+                fail(c + ": the runtime kept running with an invalid value:\n" + r.output());
+            }
+            String out = r.output();
+            assertEquals(c + ": exit status; output:\n" + out, 2, r.process.exitValue());
+            List<String> naming = out.lines().filter(l -> l.contains(keys.get(c.getKey()))).toList();
+            assertEquals(c + ": one line naming the key; output:\n" + out, 1, naming.size());
+            assertTrue(naming.get(0), naming.get(0).contains("SEVERE") && naming.get(0).contains(c.getKey())
+                    && naming.get(0).contains(c.getValue()));
+            assertFalse("a stack trace:\n" + out, STACK_TRACE.matcher(out).find());
+            assertFalse("nothing else may be reported as an error:\n" + out, out.lines()
+                    .filter(l -> l.contains("SEVERE") || l.contains("WARNING"))
+                    .anyMatch(l -> !l.contains(keys.get(c.getKey())) && !l.contains("Stopping: the configuration is invalid")));
+        }
+    }
+
+    interface Body {
+        void run(Runtime r) throws Exception;
+    }
+
+    /** Launches the runtime, runs {@code body}, then stops it with SIGTERM and checks that it ends cleanly. */
+    static void withRuntime(Body body) throws Exception {
+        Runtime r = launch(Map.of());
+        try {
+            body.run(r);
+        } catch (Exception | AssertionError e) {
+            r.process.destroyForcibly();
+            r.process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+            throw e;
+        }
+        stop(r);
+    }
+}
