@@ -414,6 +414,11 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         driver.checkTools();
         // bad keys fail before any download, extraction or network change
         List<AuthorizedKey> keys = sshKeys.configuredKeys();
+        List<String> roCgroups = environment.readOnlyCgroupMounts();
+        if (!roCgroups.isEmpty()) {
+            LOG.warning(readOnlyCgroupsMessage(roCgroups, environment.cgroupV2()) + " (an image without systemd may "
+                    + "still boot)");
+        }
         // capture changes nothing and fails fast (no interface to take over, no address): before any download,
         // extraction or bridging, so a bad network leaves nothing made
         NetworkPlan plan = network.capture();
@@ -465,6 +470,9 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
             if (!view.exists("/sbin/init")) {
                 throw new LxcatException("the rootfs " + spec.rootfs() + " has no /sbin/init, so it cannot boot as a system "
                         + "container: use an image with an init system (e.g. DIST_VARIANT=default)");
+            }
+            if (!roCgroups.isEmpty() && (view.exists("/lib/systemd/systemd") || view.exists("/usr/lib/systemd/systemd"))) {
+                throw new LxcatException(readOnlyCgroupsMessage(roCgroups, environment.cgroupV2()));
             }
             RootfsWriter writer = rootfs.writer(spec.rootfs(), range);
             maskUnsupportedUnits(writer);
@@ -518,6 +526,16 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                 removeQuietly(dir);
             }
         }
+    }
+
+    static String readOnlyCgroupsMessage(List<String> mounts, boolean v2) {
+        return "the cgroup filesystem is read-only here (" + mounts.get(0)
+                + (mounts.size() > 1 ? " and " + (mounts.size() - 1) + " more" : "") + "), so systemd in the container "
+                + "cannot create its cgroups and stops at boot: " + (v2
+                        ? "run the Docker container with --privileged (without a /sys/fs/cgroup volume), or with "
+                                + "--cgroupns=host -v /sys/fs/cgroup:/sys/fs/cgroup:rw"
+                        : "run the Docker container with -v /sys/fs/cgroup:/sys/fs/cgroup:ro (it keeps the host's "
+                                + "controllers writable) or --privileged");
     }
 
     /**

@@ -3,6 +3,8 @@ package org.lxcatastrophe.lifecycle.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -64,6 +66,32 @@ public final class HostEnvironment {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * The cgroup hierarchies mounted read-only (Docker without {@code --privileged} and without the host's
+     * {@code /sys/fs/cgroup}): LXC then cannot give the container a cgroup of its own, and systemd stops at boot.
+     */
+    public List<String> readOnlyCgroupMounts() {
+        List<String> ro = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(root.resolve("proc/self/mountinfo"))) {
+                // id parent major:minor root mountpoint options [optional...] - fstype source superoptions
+                String[] f = line.split(" ");
+                int dash = Arrays.asList(f).indexOf("-");
+                if (dash < 0 || dash + 1 >= f.length || f.length < 6) {
+                    continue;
+                }
+                String type = f[dash + 1];
+                if ((type.equals("cgroup") || type.equals("cgroup2")) && f[4].startsWith("/sys/fs/cgroup")
+                        && List.of(f[5].split(",")).contains("ro")) {
+                    ro.add(f[4]);
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return ro;
     }
 
     /** Whether cgroups are the unified (v2 only) hierarchy. */
