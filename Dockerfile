@@ -7,13 +7,13 @@
 FROM debian:bookworm-slim
 
 # lxc + uidmap: the unprivileged container (lxc-templates: the distributions' LXC configs the images include; attr:
-# setfattr for file capabilities in the rootfs); iproute2: bridges; tini: PID 1 (reaps orphans, forwards SIGTERM to the JVM);
+# setfattr for file capabilities in the rootfs; xz-utils: the fast parallel xz decoder the image extraction pipes through); iproute2: bridges; tini: PID 1 (reaps orphans, forwards SIGTERM to the JVM);
 # ca-certificates: https images servers; the Java runtime runs the OSGi runtime. No recommends: no dnsmasq, no lxcfs.
 RUN set -eux; \
     mkdir -p /usr/share/man/man1; \
     apt-get update; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        lxc lxc-templates uidmap iproute2 attr tini ca-certificates openjdk-17-jre-headless; \
+        lxc lxc-templates uidmap iproute2 attr xz-utils tini ca-certificates openjdk-17-jre-headless; \
     apt-get clean; \
     rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log
 
