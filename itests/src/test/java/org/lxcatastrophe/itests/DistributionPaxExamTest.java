@@ -103,6 +103,7 @@ public class DistributionPaxExamTest {
         options.add(systemProperty("lxcatastrophe.home").value(home.toString()));
         options.add(systemProperty(DistributionSupport.DISTRIBUTION_PROPERTY)
                 .value(DistributionSupport.distribution().toString()));
+        options.add(systemProperty(DistributionSupport.WORK_PROPERTY).value(parent.getParent().toString()));
         options.add(systemProperty(DistributionSupport.SAMPLE_PLUGIN_PROPERTY)
                 .value(DistributionSupport.samplePlugin().toString()));
         props.forEach((k, v) -> {

@@ -35,6 +35,8 @@ public final class DistributionSupport {
     public static final String DISTRIBUTION_PROPERTY = "lxcat.distribution";
     /** System property (set by the build) naming the sample plugin jar. */
     public static final String SAMPLE_PLUGIN_PROPERTY = "lxcat.sample.plugin";
+    /** System property (set by the build) naming where copies of the distribution go (under target/, so clean removes them). */
+    public static final String WORK_PROPERTY = "lxcat.itest.work";
     /** The network interface name the runtime is told to take over in tests: it does not exist (second safety guard). */
     public static final String NO_INTERFACE = "lxcat-none0";
     public static final String SAMPLE_ADAPTER = "sample";
@@ -124,7 +126,14 @@ public final class DistributionSupport {
      * port, container and image cache folders inside the copy, an images server that refuses connections.
      */
     public static Path copyDistribution(String prefix, boolean withDeploy) throws IOException, InterruptedException {
-        Path parent = Files.createTempDirectory(prefix);
+        String work = System.getProperty(WORK_PROPERTY);
+        Path parent;
+        if (work == null) {
+            parent = Files.createTempDirectory(prefix);
+        } else {
+            Files.createDirectories(Paths.get(work));
+            parent = Files.createTempDirectory(Paths.get(work), prefix);
+        }
         Path home = parent.resolve("lxcatastrophe");
         List<String> cmd = new ArrayList<>(List.of("cp", "-a", distribution().toString(), home.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

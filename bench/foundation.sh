@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Start-to-shell-ready time and idle resident memory of the distribution, side by side with a plain Felix:
+#   runtime : bin/lxcatastrophe (launcher, bundle/ core set, etc/ and deploy/ watchers, our components and the six
+#             distro plugins from deploy/)                         -> `bin/lxcat-shell lxcat:status` answers
+#   runtime+cds : the same with the class data sharing archive bin/lxcat-cds writes (what an image built with it runs)
+#   plain   : felix.main's own Main with the Felix/OSGi bundles of the same bundle/ (SCR, Config Admin, metatype, log,
+#             FileInstall, Gogo runtime/shell/command, DS/promise/function APIs) and none of ours
+#                                                                   -> Gogo has run its start script (echo)
+# All with the JVM flags of bin/lxcatastrophe (read from the script, so they stay the same). RSS is read from
+# /proc/PID/status after the process has been idle for LXCAT_BENCH_IDLE seconds (default 3); CPU is the process's
+# user+system time when its shell answered (steadier than wall time on a busy machine). Prints every round, the
+# medians and the ratios (targets: <= 1.1x plain Felix, RSS <= 64 MiB, shell ready <= 0.8 s).
+#
+#   bench/foundation.sh [ROUNDS]     (default 5)
+#   LXCAT_DIST=dir                   the assembled distribution (default distribution/target/lxcatastrophe)
+#
+# SAFETY: the runtime runs with container autostart off (environment and etc/) and a network interface name that does
+# not exist, so it never starts a container nor touches an interface of this machine.
+set -euo pipefail
+rounds=${1:-5}
+idle=${LXCAT_BENCH_IDLE:-3}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+dist=${LXCAT_DIST:-$repo/distribution/target/lxcatastrophe}
+[ -x "$dist/bin/lxcatastrophe" ] || { echo "foundation: no distribution at $dist (run mvn -B verify first)" >&2; exit 1; }
+command -v java >/dev/null || { echo "foundation: no java on PATH" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/foundation-bench.XXXXXX)
+pid=""
+cleanup() {
+  set +e
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" 2>/dev/null; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# the runtime: a copy of the distribution, made safe
+cp -a "$dist" "$work/runtime"
+rt=$work/runtime
+rm -rf "$rt/data"; mkdir -p "$rt/data"
+sed -i 's/^container.autostart *=.*/container.autostart = false/' "$rt/etc/org.lxcatastrophe.lifecycle.cfg"
+sed -i "s|^container.path *=.*|container.path = $work/containers|" "$rt/etc/org.lxcatastrophe.lifecycle.cfg"
+sed -i 's/^network.interfaces *=.*/network.interfaces = lxcat-none0/' "$rt/etc/org.lxcatastrophe.network.cfg"
+export CONTAINER_AUTOSTART=false NETWORK_INTERFACES=lxcat-none0 SHELL_PORT=0
+
+# the plain Felix: the same felix.main, the Felix/OSGi bundles of bundle/, Gogo saying when it runs commands
+pl=$work/plain
+mkdir -p "$pl/bundle" "$pl/conf" "$pl/watched"
+for jar in "$dist"/bundle/*.jar; do
+  bsn=$(unzip -p "$jar" META-INF/MANIFEST.MF | tr -d '\r' | sed -n 's/^Bundle-SymbolicName: *\([^;]*\).*/\1/p')
+  case "$bsn" in org.apache.felix.*|org.osgi.*|org.osgi:*) cp "$jar" "$pl/bundle/" ;; esac
+done
+cat > "$pl/conf/config.properties" <<EOF
+org.osgi.framework.storage=$pl/cache
+org.osgi.framework.storage.clean=onFirstInit
+felix.auto.deploy.dir=$pl/bundle
+felix.auto.deploy.action=install,start
+felix.fileinstall.dir=$pl/watched
+felix.fileinstall.tmpdir=$pl/tmp
+gosh.args=--nointeractive --noshutdown -c "echo SHELL-READY"
+EOF
+felix_main=$(ls "$dist"/lib/org.apache.felix.main-*.jar)
+
+# the JVM flags bin/lxcatastrophe uses
+eval "$(sed -n '/^default_opts=(/,/^)/p' "$dist/bin/lxcatastrophe")"
+
+now_ms() { date +%s%3N; }
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat"; }
+
+run_runtime() {   # $1: 0 without, 1 with the CDS archive
+  rm -f "$rt/data/shell.port"
+  local t0 t1 cpu
+  : >"$work/runtime.log"
+  t0=$(now_ms)
+  LXCAT_CDS=$1 "$rt/bin/lxcatastrophe" >"$work/runtime.log" 2>&1 &
+  pid=$!
+  until [ -s "$rt/data/shell.port" ] && "$rt/bin/lxcat-shell" lxcat:status >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || { echo "foundation: the runtime ended:" >&2; cat "$work/runtime.log" >&2; exit 1; }
+    sleep 0.01
+  done
+  t1=$(now_ms); cpu=$(cpu_ms "$pid")
+  sleep "$idle"
+  echo "$((t1 - t0)) $(rss_kib "$pid") $cpu"
+  kill -TERM "$pid"; wait "$pid" || true; pid=""
+}
+
+run_plain() {
+  local t0 t1 cpu
+  : >"$work/plain.log"
+  t0=$(now_ms)
+  (cd "$pl" && exec java "${default_opts[@]}" -Dfelix.config.properties="file:$pl/conf/config.properties" \
+      -jar "$felix_main" >"$work/plain.log" 2>&1) &
+  pid=$!
+  until grep -q SHELL-READY "$work/plain.log" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { echo "foundation: plain Felix ended:" >&2; cat "$work/plain.log" >&2; exit 1; }
+    sleep 0.01
+  done
+  t1=$(now_ms); cpu=$(cpu_ms "$pid")
+  sleep "$idle"
+  echo "$((t1 - t0)) $(rss_kib "$pid") $cpu"
+  kill -TERM "$pid"; wait "$pid" || true; pid=""
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+"$rt/bin/lxcat-cds" >/dev/null
+echo "JVM flags: ${default_opts[*]}"
+echo "runtime bundles: $(ls "$rt"/bundle/*.jar | wc -l) in bundle/, $(ls "$rt"/deploy/*.jar 2>/dev/null | wc -l) in deploy/;" \
+     "plain Felix bundles: $(ls "$pl"/bundle/*.jar | wc -l); idle ${idle} s before RSS"
+run_plain >/dev/null; run_runtime 0 >/dev/null   # warm the page cache
+mib() { echo "$1/1024" | bc -l; }
+printf '%-6s | %21s | %21s | %21s\n' "" "runtime" "runtime+cds" "plain Felix"
+printf '%-6s | %6s %6s %7s | %6s %6s %7s | %6s %6s %7s\n' round ms cpu-ms RSS-MiB ms cpu-ms RSS-MiB ms cpu-ms RSS-MiB
+: >"$work/r.txt"; : >"$work/c.txt"; : >"$work/p.txt"
+for i in $(seq 1 "$rounds"); do
+  read -r rms rkib rcpu < <(run_runtime 0)
+  read -r cms ckib ccpu < <(run_runtime 1)
+  read -r pms pkib pcpu < <(run_plain)
+  echo "$rms $rkib $rcpu" >>"$work/r.txt"; echo "$cms $ckib $ccpu" >>"$work/c.txt"; echo "$pms $pkib $pcpu" >>"$work/p.txt"
+  printf '%-6s | %6s %6s %7.1f | %6s %6s %7.1f | %6s %6s %7.1f\n' "$i" "$rms" "$rcpu" "$(mib "$rkib")" \
+    "$cms" "$ccpu" "$(mib "$ckib")" "$pms" "$pcpu" "$(mib "$pkib")"
+done
+col() { cut -d' ' -f"$2" "$work/$1.txt" | median; }
+rms=$(col r 1); rkib=$(col r 2); rcpu=$(col r 3)
+cms=$(col c 1); ckib=$(col c 2); ccpu=$(col c 3)
+pms=$(col p 1); pkib=$(col p 2); pcpu=$(col p 3)
+printf '%-6s | %6s %6s %7.1f | %6s %6s %7.1f | %6s %6s %7.1f\n' median "$rms" "$rcpu" "$(mib "$rkib")" \
+  "$cms" "$ccpu" "$(mib "$ckib")" "$pms" "$pcpu" "$(mib "$pkib")"
+ratio() { printf '%.2f' "$(echo "$1/$2" | bc -l)"; }
+echo "ratio to plain Felix (target <= 1.1): runtime start $(ratio "$rms" "$pms")x cpu $(ratio "$rcpu" "$pcpu")x RSS $(ratio "$rkib" "$pkib")x;" \
+     "runtime+cds start $(ratio "$cms" "$pms")x cpu $(ratio "$ccpu" "$pcpu")x RSS $(ratio "$ckib" "$pkib")x"
+printf 'absolute (targets: shell ready <= 800 ms, RSS <= 64 MiB): runtime %s ms %.1f MiB; runtime+cds %s ms %.1f MiB\n' \
+  "$rms" "$(mib "$rkib")" "$cms" "$(mib "$ckib")"
