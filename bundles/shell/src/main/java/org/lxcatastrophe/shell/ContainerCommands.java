@@ -117,25 +117,30 @@ public class ContainerCommands {
         volatile ContainerLifecycle lifecycle;
 
         @Override
-        public Object execute(CommandSession session, List<Object> arguments) {
+        public Object execute(CommandSession session, List<Object> arguments) throws CommandFailed {
             print(lifecycle, arguments, System.out);
             return null;
         }
 
-        static void print(ContainerLifecycle l, List<Object> arguments, PrintStream out) {
-            if (l == null) {
-                out.println(NO_LIFECYCLE);
-                return;
-            }
+        static final String USAGE = "usage: lxcat:console-log [LINES] (a number of lines, 1 to 999999; default "
+                + DEFAULT_LINES + ")";
+
+        /** Prints the console's last lines; a wrong argument or no lifecycle fails (exit status 1 in lxcat-shell). */
+        static void print(ContainerLifecycle l, List<Object> arguments, PrintStream out) throws CommandFailed {
             int lines = DEFAULT_LINES;
             List<Object> args = new ArrayList<>(arguments);
+            if (args.size() > 1) {
+                throw new CommandFailed(USAGE);
+            }
             if (!args.isEmpty()) {
                 String a = String.valueOf(args.get(0));
-                if (!a.matches("\\d{1,6}")) {
-                    out.println("usage: lxcat:console-log [LINES] (default " + DEFAULT_LINES + ")");
-                    return;
+                if (!a.matches("\\d{1,6}") || Integer.parseInt(a) == 0) {
+                    throw new CommandFailed(USAGE);
                 }
                 lines = Integer.parseInt(a);
+            }
+            if (l == null) {
+                throw new CommandFailed(NO_LIFECYCLE);
             }
             List<String> log = l.consoleLog(lines);
             if (log.isEmpty()) {

@@ -122,12 +122,31 @@ public class ContainerCommandsTest {
     }
 
     @Test
-    public void consoleLogTakesALineCount() {
+    public void consoleLogTakesALineCount() throws Exception {
         FakeLifecycle l = new FakeLifecycle();
         ContainerCommands.ConsoleLog.print(l, List.of("2"), out);
         assertEquals("line 0\nline 1\n", outBytes.toString());
-        outBytes.reset();
-        ContainerCommands.ConsoleLog.print(l, List.of("many"), out);
-        assertTrue(outBytes.toString().startsWith("usage: lxcat:console-log"));
+    }
+
+    /** A wrong argument is a failed command (lxcat-shell exits 1), not a usage line with exit status 0. */
+    @Test
+    public void consoleLogRefusesWrongArguments() {
+        FakeLifecycle l = new FakeLifecycle();
+        for (List<Object> args : List.<List<Object>>of(List.of("many"), List.of("-5"), List.of("0"), List.of("1e3"),
+                List.of("9999999"), List.of("2", "3"))) {
+            try {
+                ContainerCommands.ConsoleLog.print(l, args, out);
+                fail("accepted " + args);
+            } catch (ContainerCommands.CommandFailed e) {
+                assertTrue(e.getMessage(), e.getMessage().startsWith("usage: lxcat:console-log"));
+            }
+        }
+        assertEquals("", outBytes.toString());
+        try {
+            ContainerCommands.ConsoleLog.print(null, List.of(), out);
+            fail("no lifecycle must fail");
+        } catch (ContainerCommands.CommandFailed e) {
+            assertEquals(ContainerCommands.NO_LIFECYCLE, e.getMessage());
+        }
     }
 }

@@ -66,7 +66,8 @@ final class AuthorizedKeysParser {
      */
     static List<AuthorizedKey> parse(String source, String text) throws InvalidKeyException {
         if (looksPrivate(text)) {
-            int line = lineOf(text, "PRIVATE KEY");
+            int line = lineOf(text, text.contains("PRIVATE KEY") ? "PRIVATE KEY"
+                    : text.contains("PuTTY-User-Key-File-") ? "PuTTY-User-Key-File-" : "b3BlbnNzaC1rZXktdjE");
             throw new InvalidKeyException(source + " line " + line + ": this is a PRIVATE key; it was not used and is not"
                     + " shown. Give the public key instead (the .pub file, e.g. `ssh-keygen -y -f KEY`), and consider"
                     + " this private key exposed.");
@@ -89,7 +90,8 @@ final class AuthorizedKeysParser {
 
     private static boolean looksPrivate(String text) {
         return text.contains("PRIVATE KEY-----") || text.contains("PuTTY-User-Key-File-")
-                || text.contains("PRIVATE KEY ----");
+                || text.contains("PRIVATE KEY ----")
+                || text.contains("b3BlbnNzaC1rZXktdjE");   // base64 of "openssh-key-v1": the body without its armour
     }
 
     private static int lineOf(String text, String needle) {

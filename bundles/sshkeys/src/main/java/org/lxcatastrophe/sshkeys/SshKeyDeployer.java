@@ -136,9 +136,33 @@ public class SshKeyDeployer implements SshKeyService {
         return dedupe(new ArrayList<>(keys));
     }
 
-    private static String readFile(Path file) throws LxcatException {
+    /** The largest SSH_AUTHORIZED_KEYS_FILE read (a few thousand keys); a bigger file is no keys file. */
+    static final long MAX_FILE_BYTES = 1 << 20;
+
+    static String readFile(Path file) throws LxcatException {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            if (Files.isDirectory(file)) {
+                throw new LxcatException("SSH_AUTHORIZED_KEYS_FILE " + file + " is a directory; give the file of"
+                        + " authorized_keys lines in it");
+            }
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new LxcatException("SSH_AUTHORIZED_KEYS_FILE " + file + " has " + Files.size(file)
+                        + " bytes, more than " + MAX_FILE_BYTES + "; that is not an authorized_keys file");
+            }
+            byte[] data;
+            try (InputStream in = Files.newInputStream(file)) {
+                data = in.readNBytes((int) MAX_FILE_BYTES + 1);   // it may grow while being read (a pipe, /dev/zero)
+            }
+            if (data.length > MAX_FILE_BYTES) {
+                throw new LxcatException("SSH_AUTHORIZED_KEYS_FILE " + file + " has more than " + MAX_FILE_BYTES
+                        + " bytes; that is not an authorized_keys file");
+            }
+            try {
+                return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(data)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new LxcatException("SSH_AUTHORIZED_KEYS_FILE " + file + " is not text (not UTF-8); give the"
+                        + " public keys, e.g. the .pub file");
+            }
         } catch (NoSuchFileException e) {
             throw new LxcatException("SSH_AUTHORIZED_KEYS_FILE " + file + " does not exist; mount it (e.g. as a Docker"
                     + " secret) or unset SSH_AUTHORIZED_KEYS_FILE");

@@ -304,8 +304,26 @@ public class EnvConfiguration implements ConfigurationPlugin, EffectiveConfigura
             source = Source.DEFAULT;
         }
         String problem = Validation.problem(info, value);
-        return new ConfigValue(info.pid(), info.key(), envVar, value, source, String.join(",", info.defaults()),
+        String shown = shown(value);
+        if (!shown.equals(value) && !problem.isEmpty()) {
+            problem = "a private key is not a valid value";   // the problem would quote it
+        }
+        return new ConfigValue(info.pid(), info.key(), envVar, shown, source, String.join(",", info.defaults()),
                 info.description(), problem);
+    }
+
+    static final String PRIVATE_KEY_HIDDEN = "(not shown: this value holds a PRIVATE key; give the public key instead)";
+
+    /**
+     * The value as {@link #values()} hands it out (lxcat:config prints it, messages quote it): a private key pasted
+     * by mistake, e.g. into SSH_AUTHORIZED_KEYS, is never shown.
+     */
+    static String shown(String value) {
+        if (value != null && (value.contains("PRIVATE KEY") || value.contains("PuTTY-User-Key-File-")
+                || value.contains("openssh-key-v1") || value.contains("b3BlbnNzaC1rZXktdjE"))) {
+            return PRIVATE_KEY_HIDDEN;
+        }
+        return value;
     }
 
     static String text(Object value) {

@@ -41,8 +41,9 @@ public class LogBridge implements LogListener {
     @Override
     public void logged(LogEntry entry) {
         String invalid = configurationProblem(entry.getException());
-        if (invalid != null && !StartupGate.exiting() && StartupGate.starting()) {
-            // a component refused its configuration while the runtime starts: that one line, then exit status 2
+        if (invalid != null && !StartupGate.exiting() && StartupGate.startingAt(entry.getTime())) {
+            // a component refused its configuration while the runtime started (the entry may arrive after the start
+            // level event, so its own time counts): that one line, then exit status 2
             LOG.severe(invalid);
             StartupGate.fail(context);
             return;

@@ -27,6 +27,12 @@ final class StartupGate {
     private static final Logger LOG = Logger.getLogger("org.lxcatastrophe.config.Configuration");
 
     private static volatile boolean started;
+    /**
+     * When this class saw the startup end ({@link System#currentTimeMillis()}), {@link Long#MAX_VALUE} before. Log
+     * entries reach listeners on the log service's own thread and framework events on the framework's, so an entry
+     * logged while starting can arrive after the start level event; its own time tells when it happened.
+     */
+    private static volatile long endedAt = Long.MAX_VALUE;
     private static volatile boolean exiting;
 
     private StartupGate() {
@@ -42,6 +48,7 @@ final class StartupGate {
         } else {
             started = system.adapt(FrameworkStartLevel.class).getStartLevel() >= target;
         }
+        endedAt = started ? System.currentTimeMillis() : Long.MAX_VALUE;
     }
 
     /** @return whether this event ends the startup */
@@ -57,7 +64,7 @@ final class StartupGate {
             default -> false;
         };
         if (done) {
-            started = true;
+            ended(System.currentTimeMillis());
         }
         return done;
     }
@@ -74,8 +81,26 @@ final class StartupGate {
         }
     }
 
+    /** Marks the startup as ended at {@code millis}. */
+    static void ended(long millis) {
+        endedAt = millis;
+        started = true;
+    }
+
+    /** Back to "starting", not exiting (unit tests share the JVM). */
+    static synchronized void resetForTests() {
+        started = false;
+        exiting = false;
+        endedAt = Long.MAX_VALUE;
+    }
+
     static boolean starting() {
         return !started;
+    }
+
+    /** Whether something that happened at {@code millis} (a log entry's time) happened while the runtime started. */
+    static boolean startingAt(long millis) {
+        return !started || millis <= endedAt;
     }
 
     static boolean exiting() {

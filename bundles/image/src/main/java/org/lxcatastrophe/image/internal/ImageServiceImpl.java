@@ -362,7 +362,8 @@ public class ImageServiceImpl implements ImageService {
         Path tmp;
         try {
             Files.createDirectories(containerDir);
-            tmp = Files.createTempDirectory(containerDir, ".rootfs.tmp-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            removeInterruptedExtractions(containerDir);
+            tmp = Files.createTempDirectory(containerDir, ROOTFS_TMP_PREFIX, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
             throw new LxcatException("cannot create the container directory " + containerDir + ": " + e.getMessage(), e);
         }
@@ -414,6 +415,21 @@ public class ImageServiceImpl implements ImageService {
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "cannot remove the half-extracted " + tmp + ": " + e.getMessage());
                 }
+            }
+        }
+    }
+
+    static final String ROOTFS_TMP_PREFIX = ".rootfs.tmp-";
+
+    /**
+     * Removes what an extraction killed midway (SIGKILL, power loss) left in {@code containerDir}: it is never used,
+     * but each one kept a whole rootfs on the volume.
+     */
+    static void removeInterruptedExtractions(Path containerDir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(containerDir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(ROOTFS_TMP_PREFIX)).toList()) {
+                ImageCache.deleteTree(p);
+                LOG.info("removed " + p + ", left by an extraction that was interrupted");
             }
         }
     }

@@ -75,7 +75,9 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
     /** What the runtime recorded about a container it created (id base, image), next to the rootfs. */
     static final String STATE_FILE = "lxcatastrophe.properties";
     static final String IMAGE_CONFIG_FILE = "image.config";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,62}");
+    /** A hostname (RFC 1123 labels: no empty label, none starting or ending with '-'), at most 63 characters. */
+    private static final Pattern NAME = Pattern.compile(
+            "(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
     private static final Logger LOG = Logger.getLogger(ContainerLifecycleImpl.class.getName());
 
     @ObjectClassDefinition(name = "lxcatastrophe container lifecycle", description = "The system container and its LXC config")
@@ -174,8 +176,10 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
             name = wrapperHostname();
         }
         if (!NAME.matcher(name).matches()) {
-            throw new ConfigurationException("container.name", "container.name (CONTAINER_NAME) = '" + name
-                    + "' is not a valid hostname: use letters, digits, '-' and '.', at most 63 characters");
+            throw new ConfigurationException("container.name", "container.name (CONTAINER_NAME) = '" + shown(name)
+                    + "' is not a valid hostname: use letters, digits and '-' in parts joined by single dots, no part"
+                    + " starting or ending with '-',"
+                    + " at most 63 characters");
         }
         String p = c.container_path() == null ? "" : c.container_path().trim();
         if (p.isEmpty() || !p.startsWith("/")) {
@@ -193,6 +197,12 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         return new Settings(name, Path.of(p).normalize(), c.container_autostart(),
                 Duration.ofSeconds(c.container_stop_timeout()), Duration.ofSeconds(c.container_start_timeout()),
                 LxcConfigWriter.parseExtra(c.lxc_config_extra()));
+    }
+
+    /** A configured value inside a one-line message: control characters as '?', at most 64 characters. */
+    static String shown(String value) {
+        String v = value.replaceAll("\\p{Cntrl}", "?");
+        return v.length() > 64 ? v.substring(0, 61) + "..." : v;
     }
 
     static String wrapperHostname() {

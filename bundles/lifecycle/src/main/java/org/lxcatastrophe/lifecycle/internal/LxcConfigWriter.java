@@ -20,7 +20,7 @@ public final class LxcConfigWriter {
     /** Where LXC keeps the distribution configs the images include ({@code LXC_TEMPLATE_CONFIG}). */
     static final Path TEMPLATE_CONFIG = Path.of("/usr/share/lxc/config");
 
-    private static final Pattern LINE = Pattern.compile("lxc\\.[a-z0-9_]+(\\.[a-z0-9_]+)*\\s*=.*");
+    private static final Pattern LINE = Pattern.compile("lxc\\.[a-z0-9_-]+(\\.[a-z0-9_-]+)*\\s*=.*");
     /** Keys we set ourselves: an image's value would clash (list keys accumulate) or be overridden anyway. */
     private static final Set<String> OURS = Set.of("lxc.idmap", "lxc.rootfs.path", "lxc.uts.name", "lxc.console.logfile",
             "lxc.log.file", "lxc.console.path");

@@ -49,7 +49,7 @@ public class ConfigCommand {
             return;
         }
         int kw = values.stream().mapToInt(v -> v.key().length()).max().orElse(0);
-        int vw = Math.min(40, Math.max(5, values.stream().mapToInt(v -> v.value().length()).max().orElse(0)));
+        int vw = Math.min(40, Math.max(5, values.stream().mapToInt(v -> oneLine(v.value()).length()).max().orElse(0)));
         String pid = null;
         for (ConfigValue v : values) {
             if (!v.pid().equals(pid)) {
@@ -61,9 +61,14 @@ public class ConfigCommand {
                 case FILE -> "etc/" + v.pid() + ".cfg";
                 case DEFAULT -> "default";
             };
-            out.println("  " + StatusCommand.pad(v.key(), kw) + "  " + StatusCommand.pad(v.value(), vw) + "  " + source
+            out.println("  " + StatusCommand.pad(v.key(), kw) + "  " + StatusCommand.pad(oneLine(v.value()), vw) + "  " + source
                     + (v.valid() ? "" : "  INVALID: " + v.problem()));
         }
+    }
+
+    /** A value on one line of the table: each line break (several ssh keys, LXC lines) shown as backslash-n. */
+    static String oneLine(String value) {
+        return value.replace("\r", "").replace("\n", "\\n");
     }
 
     static void markdown(List<ConfigValue> values, PrintStream out) {

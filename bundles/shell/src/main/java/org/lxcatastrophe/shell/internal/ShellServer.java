@@ -168,7 +168,14 @@ public class ShellServer {
             PrintStream errPrint = new PrintStream(err, true, StandardCharsets.UTF_8);
             try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), outPrint, errPrint)) {
                 String line;
-                while ((line = in.readLine()) != null) {
+                while ((line = readLine(in)) != null) {
+                    if (line == TOO_LONG) {
+                        synchronized (lock) {
+                            writer.write("!the command line is longer than " + MAX_LINE + " characters; nothing was run\n=1\n");
+                            writer.flush();
+                        }
+                        return;   // the rest of that line is not read
+                    }
                     int status = run(session, line, outPrint, errPrint);
                     outPrint.flush();
                     errPrint.flush();
@@ -183,6 +190,32 @@ public class ShellServer {
         } finally {
             clients.remove(socket);
         }
+    }
+
+    /** The longest command line accepted; a longer one is refused without being held in memory. */
+    static final int MAX_LINE = 65536;
+    static final String TOO_LONG = new String("(too long)");
+
+    /**
+     * One line without its terminator (LF or CRLF), null at the end of the stream, or {@link #TOO_LONG} (the same
+     * instance) once a line exceeds {@link #MAX_LINE} characters. {@link BufferedReader#readLine()} would hold a line
+     * of any length: one long line made the runtime run out of memory.
+     */
+    static String readLine(BufferedReader in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                int end = b.length();
+                String line = end > 0 && b.charAt(end - 1) == '\r' ? b.substring(0, end - 1) : b.toString();
+                return line.length() > MAX_LINE ? TOO_LONG : line;
+            }
+            if (b.length() >= MAX_LINE + 1) {
+                return TOO_LONG;
+            }
+            b.append((char) c);
+        }
+        return b.length() == 0 ? null : b.toString();
     }
 
     static int run(CommandSession session, String line, PrintStream out, PrintStream err) {
