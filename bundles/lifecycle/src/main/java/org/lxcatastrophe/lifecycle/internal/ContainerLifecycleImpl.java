@@ -160,8 +160,15 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
     private volatile boolean deactivating;
     private static volatile boolean apparmorLogged;
 
+    /** How long a start waits for FileInstall to start the plugin jars before it chooses a distro adapter. */
+    static final Duration PLUGIN_WAIT = Duration.ofSeconds(15);
+    private BundleContext context;
+    private PluginDirectories plugins;
+
     @Activate
     void activate(BundleContext context, Config config) throws ConfigurationException {
+        this.context = context;
+        this.plugins = context == null ? null : PluginDirectories.of(context);
         if (exiter == null) {
             exiter = code -> exitRuntime(context, code);
         }
@@ -491,6 +498,9 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
 
             // the adapter is chosen before the wrapper's network is touched, so an image no adapter recognises
             // leaves the wrapper as it was
+            if (!plan.interfaces().isEmpty()) {
+                awaitPlugins();
+            }
             DistroAdapter adapter = plan.interfaces().isEmpty() ? null : chooseDistro(view);
             List<String> netLines = new java.util.ArrayList<>(
                     plan.interfaces().isEmpty() ? List.of() : network.bridge(plan));
@@ -571,6 +581,29 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                 writer.symlink(mask, "/dev/null");
                 LOG.fine("masked " + unit + " (not possible in an unprivileged container)");
             }
+        }
+    }
+
+    /** Lets FileInstall finish starting the plugin jars (bounded), so the adapter choice sees every distro bundle. */
+    private void awaitPlugins() {
+        if (plugins == null || context == null) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            List<Path> pending = plugins.awaitActive(context, PLUGIN_WAIT);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (!pending.isEmpty()) {
+                LOG.warning("plugins not active after " + ms + " ms: "
+                        + String.join(", ", pending.stream().map(p -> p.getFileName().toString()).toList())
+                        + "; choosing among the distro adapters there are (lxcat:distros, lb)");
+            } else if (ms > 200) {
+                LOG.info("waited " + ms + " ms for the plugins in deploy/ to start");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            LOG.log(Level.FINE, "the framework is stopping", e);
         }
     }
 
