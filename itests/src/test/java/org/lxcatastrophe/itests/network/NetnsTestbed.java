@@ -222,6 +222,8 @@ final class NetnsTestbed implements AutoCloseable {
         env.put("NETWORK_STATE_FILE", work.resolve("network-plan-" + name + ".json").toString());
         env.put("SHELL_PORT", "0");
         env.put("CONTAINER_STOP_TIMEOUT", "15");
+        // the surefire environment turns autostart off as a guard for runtimes outside a namespace; here it is wanted
+        env.put("CONTAINER_AUTOSTART", "true");
         return env;
     }
 
@@ -234,6 +236,10 @@ final class NetnsTestbed implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder("unshare", "-m", "--propagation", "private", "--", "nsenter",
                 "--net=/run/netns/" + wrapper, "--", work.resolve("innetns.sh").toString(),
                 dist.resolve("bin/lxcatastrophe").toString());
+        // the surefire guards (no autostart, a nonexistent interface) are for the root namespace; inside the wrapper
+        // namespace only what the test asks for counts
+        pb.environment().remove("CONTAINER_AUTOSTART");
+        pb.environment().remove("NETWORK_INTERFACES");
         pb.environment().putAll(env);
         if (resolvConf != null) {
             pb.environment().put("LXCAT_TEST_RESOLV", resolvConf.toString());
