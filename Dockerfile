@@ -34,6 +34,10 @@ RUN set -eux; \
     ln -s "$home/bin/lxcatastrophe" /usr/local/bin/lxcatastrophe; \
     chmod 755 /usr/local/bin/enter /usr/local/bin/lxcat-health
 
+# A class data sharing archive for this image's Java: the runtime starts faster (bin/lxcat-cds starts it once without a
+# container, autostart off and no interface, until its shell answers).
+RUN /opt/lxcatastrophe/bin/lxcat-cds && rm -rf /opt/lxcatastrophe/data/*
+
 # The system container (rootfs, config, logs) and the downloaded images: keep them in volumes so `docker start`,
 # `docker rm` + `docker run` with the same volume, and other containers reuse them without a new download.
 VOLUME ["/var/lib/lxcatastrophe", "/var/cache/lxcatastrophe"]
