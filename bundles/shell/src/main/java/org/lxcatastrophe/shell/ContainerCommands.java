@@ -57,10 +57,15 @@ public class ContainerCommands {
         if (command.length == 0) {
             throw new CommandFailed(EXEC_USAGE);
         }
+        int status;
         try {
-            exec(l, List.of(command), System.out, System.err);
+            status = exec(l, List.of(command), System.out, System.err);
         } catch (LxcatException e) {
             throw new CommandFailed(e.getMessage());
+        }
+        if (status != 0) {
+            // so lxcat-shell exits non-zero too, as `docker exec` does for a failing command
+            throw new CommandFailed(command[0] + " exited with status " + status);
         }
     }
 

@@ -121,6 +121,24 @@ public class ContainerCommandsTest {
         assertEquals("err\n", errBytes.toString());
     }
 
+    /** A command failing inside the container makes lxcat:exec fail, so lxcat-shell exits non-zero as docker exec does. */
+    @Test
+    public void execOfAFailingCommandFailsAfterItsOutput() {
+        ContainerCommands c = new ContainerCommands();
+        c.lifecycle = new FakeLifecycle();
+        PrintStream stdout = System.out;
+        System.setOut(out);
+        try {
+            c.exec("sh", "-c", "exit 3");
+            fail("a command exiting 3 must fail lxcat:exec");
+        } catch (ContainerCommands.CommandFailed e) {
+            assertEquals("sh exited with status 3", e.getMessage());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertTrue(outBytes.toString(), outBytes.toString().endsWith("exit status 3\n"));
+    }
+
     @Test
     public void consoleLogTakesALineCount() throws Exception {
         FakeLifecycle l = new FakeLifecycle();
