@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static org.junit.Assume.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -230,6 +231,54 @@ public class DistributionProcessTest {
                     .filter(l -> l.contains("SEVERE") || l.contains("WARNING"))
                     .anyMatch(l -> !l.contains(keys.get(c.getKey())) && !l.contains("Stopping: the configuration is invalid")));
         }
+    }
+
+    /** Bytes of a file name ca-certificates ships (UTF-8), written by bash so this JVM's own locale does not matter. */
+    static final String NON_ASCII_NAME = "$(printf 'NetLock_Arany_=Class_Gold=_F\\305\\221tan\\303\\272s\\303\\255tv\\303\\241ny.crt')";
+
+    static void bash(Path dir, String script) throws Exception {
+        Process p = new ProcessBuilder("bash", "-euc", script).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("bash did not end: " + script, p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(script + ": " + out, 0, p.exitValue());
+    }
+
+    /**
+     * Under the POSIX locale (the Docker image sets none) Java cannot name a file that is not ASCII; bin/lxcatastrophe
+     * switches to C.UTF-8, so an image holding such a file extracts, and a failed lxcat:fetch exits non-zero.
+     */
+    @Test
+    public void aNonAsciiFileNameExtractsUnderThePosixLocaleAndAFailedFetchExitsNonZero() throws Exception {
+        assumeTrue("the extraction chowns to shifted ids: root only", "root".equals(System.getProperty("user.name")));
+        Path work = Files.createTempDirectory(home.getParent(), "mirror");
+        String build = "images/tiny/1/amd64/default/20240601_13:00";
+        bash(work, "mkdir -p root/etc root/usr/share/ca-certificates/mozilla meta server/meta/1.0 server/" + build + "\n"
+                + "echo ID=tiny > root/etc/os-release\n"
+                + "echo x > root/usr/share/ca-certificates/mozilla/" + NON_ASCII_NAME + "\n"
+                + "echo /etc/hostname > meta/templates\n"
+                + "tar -C root --numeric-owner --owner=0 --group=0 -cJf server/" + build + "/rootfs.tar.xz .\n"
+                + "tar -C meta --numeric-owner --owner=0 --group=0 -cJf server/" + build + "/meta.tar.xz .\n"
+                + "echo 'tiny;1;amd64;default;20240601_13:00;/" + build + "/' > server/meta/1.0/index-system\n");
+        Map<String, String> env = new HashMap<>(Map.of("IMAGE_SERVER", work.resolve("server").toUri().toString(),
+                "IMAGE_CACHE", work.resolve("cache").toString(), "LC_ALL", "", "LC_CTYPE", "", "LANG", "C"));
+        Runtime r = launch(env);
+        try {
+            awaitShell(r);
+            Path dir = work.resolve("box");
+            Answer fetch = shell("lxcat:fetch", "--arch", "amd64", "--extract", dir.toString(), "tiny", "1");
+            assertEquals(fetch.err + fetch.out + r.output(), 0, fetch.status);
+            assertTrue(fetch.out, fetch.out.contains("extracted "));
+            bash(dir, "test -f rootfs/usr/share/ca-certificates/mozilla/" + NON_ASCII_NAME);
+
+            Answer missing = shell("lxcat:fetch", "--arch", "amd64", "tiny", "2");
+            assertEquals(missing.out + missing.err, 1, missing.status);
+            assertTrue(missing.err, missing.err.startsWith("no image tiny/2/amd64/default on "));
+        } catch (Exception | AssertionError e) {
+            r.process.destroyForcibly();
+            r.process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+            throw e;
+        }
+        stop(r);
     }
 
     interface Body {

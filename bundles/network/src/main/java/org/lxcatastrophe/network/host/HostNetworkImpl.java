@@ -152,8 +152,8 @@ public class HostNetworkImpl implements HostNetwork {
     static String describe(NetworkPlan plan) {
         StringBuilder sb = new StringBuilder();
         plan.interfaces().forEach(i -> sb.append(i.name()).append(' ').append(i.mac()).append(" mtu ").append(i.mtu())
-                .append(' ').append(i.addresses()).append(" gw ").append(i.gateway4()).append('/').append(i.gateway6())
-                .append("; "));
+                .append(' ').append(i.addresses()).append(" gw ").append(i.gateway4() == null ? "none" : i.gateway4())
+                .append(i.gateway6() == null ? "" : " gw6 " + i.gateway6()).append("; "));
         sb.append("dns ").append(plan.dns().servers());
         return sb.toString();
     }

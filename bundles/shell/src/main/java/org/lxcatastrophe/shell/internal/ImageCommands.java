@@ -1,10 +1,13 @@
 package org.lxcatastrophe.shell.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
@@ -17,6 +20,7 @@ import org.lxcatastrophe.api.image.FetchOptions;
 import org.lxcatastrophe.api.image.ImageBuild;
 import org.lxcatastrophe.api.image.ImageRef;
 import org.lxcatastrophe.api.image.ImageService;
+import org.lxcatastrophe.shell.ContainerCommands.CommandFailed;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -40,8 +44,8 @@ public class ImageCommands {
     volatile ImageService images;
 
     @Descriptor("Lists the images the configured server (image.server / IMAGE_SERVER) offers; * marks builds in the local cache")
-    public void images(@Descriptor("only this distribution, e.g. debian") String... dist) {
-        images(images, dist.length == 0 ? "" : dist[0], System.out, System.err);
+    public void images(@Descriptor("only this distribution, e.g. debian") String... dist) throws CommandFailed {
+        failUnlessZero(err -> images(images, dist.length == 0 ? "" : dist[0], System.out, err));
     }
 
     @Descriptor("Fetches an image from the configured server, verifies it and puts it in the cache; with --extract, unpacks it"
@@ -62,8 +66,28 @@ public class ImageCommands {
             @Descriptor("container name for the image's templates (default: the directory's name)")
             @Parameter(names = { "-n", "--name" }, absentValue = "") String name,
             @Descriptor("distribution, e.g. debian") String dist,
-            @Descriptor("release, e.g. bookworm") String release) {
-        fetch(images, new Request(dist, release, arch, variant, force, flush, extract, ids, name), System.out, System.err);
+            @Descriptor("release, e.g. bookworm") String release) throws CommandFailed {
+        failUnlessZero(err -> fetch(images, new Request(dist, release, arch, variant, force, flush, extract, ids, name),
+                System.out, err));
+    }
+
+    /**
+     * Runs a command that reports its failure on {@code err} and as a non-zero status, and turns that status into a
+     * failed command (the shell prints the message once, and {@code lxcat-shell} exits with 1 instead of 0).
+     */
+    static void failUnlessZero(ToIntFunction<PrintStream> command) throws CommandFailed {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream err = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+            status = command.applyAsInt(err);
+        }
+        String message = buffer.toString(StandardCharsets.UTF_8).strip();
+        if (status != 0) {
+            throw new CommandFailed(message.isEmpty() ? "failed (status " + status + ")" : message);
+        }
+        if (!message.isEmpty()) {
+            System.err.println(message);
+        }
     }
 
     /** The fetch command's arguments. */

@@ -2,6 +2,7 @@ package org.lxcatastrophe.shell.internal;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 import static org.junit.Assume.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -23,6 +24,7 @@ import org.lxcatastrophe.api.image.ImageService;
 import org.lxcatastrophe.image.internal.ImageConfig;
 import org.lxcatastrophe.image.internal.ImageServiceImpl;
 import org.lxcatastrophe.rootfs.internal.RootfsServiceImpl;
+import org.lxcatastrophe.shell.ContainerCommands.CommandFailed;
 
 /**
  * {@code lxcat:images} and {@code lxcat:fetch} against the real image service (activated the way SCR does it) and a
@@ -146,5 +148,39 @@ public class ImageCommandsTest {
         err.reset();
         assertEquals(1, ImageCommands.images(null, "", o(), e()));
         assertEquals(ImageCommands.NO_SERVICE + "\n", err.toString());
+    }
+
+    /** The Gogo commands fail (lxcat-shell exits with 1) whenever the work behind them returns a non-zero status. */
+    @Test
+    public void theShellCommandsFailWhenTheirWorkFails() throws Exception {
+        ImageCommands commands = new ImageCommands();
+        try {
+            commands.images();
+            fail("lxcat:images without an image service must fail");
+        } catch (CommandFailed e) {
+            assertEquals(ImageCommands.NO_SERVICE, e.getMessage());
+        }
+        commands.images = service;
+        try {
+            commands.fetch("", "default", false, false, "", ImageCommands.DEFAULT_IDS, "", "alpine", "3.19");
+            fail("lxcat:fetch of a release the server lacks must fail");
+        } catch (CommandFailed e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("no image alpine/3.19/amd64/default on "));
+        }
+        try {
+            commands.fetch("", "default", true, true, "", ImageCommands.DEFAULT_IDS, "", "alpine", "3.20");
+            fail("lxcat:fetch --force --flush must fail");
+        } catch (CommandFailed e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("--force (use the cache only) and --flush"));
+        }
+        PrintStream stdout = System.out;
+        System.setOut(o());
+        try {
+            commands.fetch("", "default", false, false, "", ImageCommands.DEFAULT_IDS, "", "alpine", "3.20");
+            commands.images("alpine");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertTrue(out.toString(), out.toString().contains("downloaded and verified") && out.toString().contains("* alpine  3.20"));
     }
 }
