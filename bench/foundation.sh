@@ -17,6 +17,14 @@
 # SAFETY: the runtime runs with container autostart off (environment and etc/) and a network interface name that does
 # not exist, so it never starts a container nor touches an interface of this machine.
 set -euo pipefail
+# Every variant runs in a network namespace of its own with only loopback: whatever a runtime did, it has no interface
+# of this machine to take over (the "plain Felix, same bundles" variant has no etc/ safety settings before its config
+# bundle applies the environment).
+if [ -z "${LXCAT_BENCH_NETNS:-}" ]; then
+  [ "$(id -u)" = 0 ] || { echo "foundation: run as root (it runs in a network namespace of its own)" >&2; exit 1; }
+  exec unshare -n env LXCAT_BENCH_NETNS=1 "$0" "$@"
+fi
+ip link set lo up
 rounds=${1:-5}
 idle=${LXCAT_BENCH_IDLE:-3}
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,6 +68,23 @@ gosh.args=--nointeractive --noshutdown -c "echo SHELL-READY"
 EOF
 felix_main=$(ls "$dist"/lib/org.apache.felix.main-*.jar)
 
+# plain Felix with the same core bundle set: felix.main's own Main auto-deploying every jar of bundle/ and deploy/
+# (ours included), no launcher of ours, no start levels, no etc/ watcher
+ps=$work/plain-same
+mkdir -p "$ps/bundle" "$ps/conf" "$ps/data" "$ps/watched"
+cp "$dist"/bundle/*.jar "$dist"/deploy/*.jar "$ps/bundle/"
+cat > "$ps/conf/config.properties" <<EOF
+org.osgi.framework.storage=$ps/cache
+org.osgi.framework.storage.clean=onFirstInit
+felix.auto.deploy.dir=$ps/bundle
+felix.auto.deploy.action=install,start
+felix.fileinstall.dir=$ps/watched
+felix.fileinstall.tmpdir=$ps/tmp
+lxcatastrophe.home=$ps
+gosh.args=--nointeractive --noshutdown
+EOF
+export CONTAINER_PATH=$work/containers IMAGE_CACHE=$work/image-cache
+
 # the JVM flags bin/lxcatastrophe uses
 eval "$(sed -n '/^default_opts=(/,/^)/p' "$dist/bin/lxcatastrophe")"
 
@@ -101,33 +126,56 @@ run_plain() {
   kill -TERM "$pid"; wait "$pid" || true; pid=""
 }
 
+run_plain_same() {
+  rm -f "$ps/data/shell.port"
+  local t0 t1 cpu
+  : >"$work/plain-same.log"
+  t0=$(now_ms)
+  (cd "$ps" && exec java "${default_opts[@]}" -Dfelix.config.properties="file:$ps/conf/config.properties" \
+      -jar "$felix_main" >"$work/plain-same.log" 2>&1) &
+  pid=$!
+  until [ -s "$ps/data/shell.port" ] && SHELL_PORT=$(cat "$ps/data/shell.port") "$rt/bin/lxcat-shell" lxcat:status >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || { echo "foundation: plain Felix (same bundles) ended:" >&2; cat "$work/plain-same.log" >&2; exit 1; }
+    sleep 0.01
+  done
+  t1=$(now_ms); cpu=$(cpu_ms "$pid")
+  sleep "$idle"
+  echo "$((t1 - t0)) $(rss_kib "$pid") $cpu"
+  kill -TERM "$pid"; wait "$pid" || true; pid=""
+}
+
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 "$rt/bin/lxcat-cds" >/dev/null
 echo "JVM flags: ${default_opts[*]}"
 echo "runtime bundles: $(ls "$rt"/bundle/*.jar | wc -l) in bundle/, $(ls "$rt"/deploy/*.jar 2>/dev/null | wc -l) in deploy/;" \
      "plain Felix bundles: $(ls "$pl"/bundle/*.jar | wc -l); idle ${idle} s before RSS"
-run_plain >/dev/null; run_runtime 0 >/dev/null   # warm the page cache
+run_plain >/dev/null; run_runtime 0 >/dev/null; run_plain_same >/dev/null   # warm the page cache
 mib() { echo "$1/1024" | bc -l; }
-printf '%-6s | %21s | %21s | %21s\n' "" "runtime" "runtime+cds" "plain Felix"
-printf '%-6s | %6s %6s %7s | %6s %6s %7s | %6s %6s %7s\n' round ms cpu-ms RSS-MiB ms cpu-ms RSS-MiB ms cpu-ms RSS-MiB
-: >"$work/r.txt"; : >"$work/c.txt"; : >"$work/p.txt"
+printf '%-6s | %21s | %21s | %21s | %21s\n' "" "runtime" "runtime+cds" "plain Felix, same set" "plain Felix, Felix only"
+printf '%-6s | %6s %6s %7s | %6s %6s %7s | %6s %6s %7s | %6s %6s %7s\n' round ms cpu-ms RSS-MiB ms cpu-ms RSS-MiB ms cpu-ms RSS-MiB ms cpu-ms RSS-MiB
+: >"$work/r.txt"; : >"$work/c.txt"; : >"$work/p.txt"; : >"$work/s.txt"
 for i in $(seq 1 "$rounds"); do
   read -r rms rkib rcpu < <(run_runtime 0)
   read -r cms ckib ccpu < <(run_runtime 1)
   read -r pms pkib pcpu < <(run_plain)
+  read -r sms skib scpu < <(run_plain_same)
   echo "$rms $rkib $rcpu" >>"$work/r.txt"; echo "$cms $ckib $ccpu" >>"$work/c.txt"; echo "$pms $pkib $pcpu" >>"$work/p.txt"
-  printf '%-6s | %6s %6s %7.1f | %6s %6s %7.1f | %6s %6s %7.1f\n' "$i" "$rms" "$rcpu" "$(mib "$rkib")" \
-    "$cms" "$ccpu" "$(mib "$ckib")" "$pms" "$pcpu" "$(mib "$pkib")"
+  echo "$sms $skib $scpu" >>"$work/s.txt"
+  printf '%-6s | %6s %6s %7.1f | %6s %6s %7.1f | %6s %6s %7.1f | %6s %6s %7.1f\n' "$i" "$rms" "$rcpu" "$(mib "$rkib")" \
+    "$cms" "$ccpu" "$(mib "$ckib")" "$sms" "$scpu" "$(mib "$skib")" "$pms" "$pcpu" "$(mib "$pkib")"
 done
 col() { cut -d' ' -f"$2" "$work/$1.txt" | median; }
 rms=$(col r 1); rkib=$(col r 2); rcpu=$(col r 3)
 cms=$(col c 1); ckib=$(col c 2); ccpu=$(col c 3)
 pms=$(col p 1); pkib=$(col p 2); pcpu=$(col p 3)
-printf '%-6s | %6s %6s %7.1f | %6s %6s %7.1f | %6s %6s %7.1f\n' median "$rms" "$rcpu" "$(mib "$rkib")" \
-  "$cms" "$ccpu" "$(mib "$ckib")" "$pms" "$pcpu" "$(mib "$pkib")"
+sms=$(col s 1); skib=$(col s 2); scpu=$(col s 3)
+printf '%-6s | %6s %6s %7.1f | %6s %6s %7.1f | %6s %6s %7.1f | %6s %6s %7.1f\n' median "$rms" "$rcpu" "$(mib "$rkib")" \
+  "$cms" "$ccpu" "$(mib "$ckib")" "$sms" "$scpu" "$(mib "$skib")" "$pms" "$pcpu" "$(mib "$pkib")"
 ratio() { printf '%.2f' "$(echo "$1/$2" | bc -l)"; }
-echo "ratio to plain Felix (target <= 1.1): runtime start $(ratio "$rms" "$pms")x cpu $(ratio "$rcpu" "$pcpu")x RSS $(ratio "$rkib" "$pkib")x;" \
+echo "ratio to plain Felix with the same core set (target <= 1.1): runtime start $(ratio "$rms" "$sms")x cpu $(ratio "$rcpu" "$scpu")x RSS $(ratio "$rkib" "$skib")x;" \
+     "runtime+cds start $(ratio "$cms" "$sms")x cpu $(ratio "$ccpu" "$scpu")x RSS $(ratio "$ckib" "$skib")x"
+echo "ratio to plain Felix with the Felix bundles only: runtime start $(ratio "$rms" "$pms")x cpu $(ratio "$rcpu" "$pcpu")x RSS $(ratio "$rkib" "$pkib")x;" \
      "runtime+cds start $(ratio "$cms" "$pms")x cpu $(ratio "$ccpu" "$pcpu")x RSS $(ratio "$ckib" "$pkib")x"
 printf 'absolute (targets: shell ready <= 800 ms, RSS <= 64 MiB): runtime %s ms %.1f MiB; runtime+cds %s ms %.1f MiB\n' \
   "$rms" "$(mib "$rkib")" "$cms" "$(mib "$ckib")"
