@@ -346,8 +346,14 @@ public class DockerEndToEndTest {
         String peerIp = inspect(peer, "{{(index .NetworkSettings.Networks \"" + net + "\").IPAddress}}");
 
         Path deploy = Files.createDirectories(work.resolve("deploy"));
-        String c = start("net", BROAD, "--network", net, "-v", deploy + ":/opt/lxcatastrophe/deploy");
+        // the container's name and folder from an etc/ file instead of the environment: enter and the HEALTHCHECK
+        // must find the container the runtime runs
+        Path lifecycleCfg = work.resolve("org.lxcatastrophe.lifecycle.cfg");
+        Files.writeString(lifecycleCfg, "container.name = sysnet\ncontainer.path = /var/lib/lxcatastrophe/etc-named\n");
+        String c = start("net", BROAD, "--network", net, "-v", deploy + ":/opt/lxcatastrophe/deploy",
+                "-v", lifecycleCfg + ":/opt/lxcatastrophe/etc/org.lxcatastrophe.lifecycle.cfg:ro");
         waitHealthy(c);
+        assertEquals("sysnet", docker("exec", c, "enter", "hostname"));
 
         // 5. Docker's embedded DNS (127.0.0.11 in the wrapper) answers inside the system container
         String resolv = docker("exec", c, "enter", "cat", "/etc/resolv.conf");
