@@ -2,6 +2,11 @@ package org.lxcatastrophe.lifecycle.internal;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +64,13 @@ final class ConsolePump implements Runnable {
     public void run() {
         long pos = 0;
         StringBuilder partial = new StringBuilder();
-        byte[] buf = new byte[8192];
+        // Decoded as a stream: a multi-byte character split between two reads stays in {@code in} until the rest
+        // arrives, instead of turning into two replacement characters.
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        ByteBuffer in = ByteBuffer.allocate(8192);
+        CharBuffer out = CharBuffer.allocate(8192);
         boolean finalPass = false;
         while (true) {
             boolean stopAfter = !running;
@@ -68,17 +79,17 @@ final class ConsolePump implements Runnable {
                     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
                         if (f.length() < pos) {
                             pos = 0;   // truncated: a new start
+                            in.clear();
+                            decoder.reset();
                         }
                         f.seek(pos);
                         int r;
-                        while ((r = f.read(buf)) > 0) {
+                        while ((r = f.read(in.array(), in.arrayOffset() + in.position(), in.remaining())) > 0) {
                             pos += r;
-                            partial.append(new String(buf, 0, r, StandardCharsets.UTF_8));
-                            int nl;
-                            while ((nl = partial.indexOf("\n")) >= 0) {
-                                emit(partial.substring(0, nl));
-                                partial.delete(0, nl + 1);
-                            }
+                            in.position(in.position() + r);
+                            in.flip();
+                            decode(decoder, in, out, partial, false);
+                            in.compact();
                         }
                     }
                 }
@@ -86,6 +97,12 @@ final class ConsolePump implements Runnable {
                 // file rotated or removed: read again on the next round
             }
             if (stopAfter || finalPass) {
+                in.flip();
+                decode(decoder, in, out, partial, true);
+                decoder.flush(out);
+                out.flip();
+                partial.append(out);
+                out.clear();
                 if (partial.length() > 0) {
                     emit(partial.toString());
                 }
@@ -96,6 +113,25 @@ final class ConsolePump implements Runnable {
             } catch (InterruptedException e) {
                 finalPass = true;
             }
+        }
+    }
+
+    /** Decodes what {@code in} holds (leaving an incomplete trailing sequence there) and emits every whole line. */
+    private void decode(CharsetDecoder decoder, ByteBuffer in, CharBuffer out, StringBuilder partial,
+            boolean endOfInput) {
+        while (true) {
+            CoderResult cr = decoder.decode(in, out, endOfInput);
+            out.flip();
+            partial.append(out);
+            out.clear();
+            if (cr.isUnderflow()) {
+                break;
+            }
+        }
+        int nl;
+        while ((nl = partial.indexOf("\n")) >= 0) {
+            emit(partial.substring(0, nl));
+            partial.delete(0, nl + 1);
         }
     }
 
