@@ -2,12 +2,14 @@ package org.lxcatastrophe.image.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -54,6 +56,22 @@ final class TarExtractor {
     }
 
     record Result(long entries, long skipped, long bytes) {
+    }
+
+    /**
+     * A failure reading the archive (the xz stream or the tar format), as opposed to one writing the extracted tree:
+     * only these mean the cached file is bad.
+     */
+    private static final class ArchiveError extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ArchiveError(Throwable cause) {
+            super(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause);
+        }
+
+        ArchiveError(String message) {
+            super(message);
+        }
     }
 
     private final IdRange ids;
@@ -105,12 +123,12 @@ final class TarExtractor {
             long nextHeader = 0;
             while (true) {
                 raw.beforeHeader(nextHeader);
-                e = tin.getNextEntry();
+                e = nextEntry(tin);
                 if (e == null) {
                     break;
                 }
                 long dataStart = raw.afterHeader();
-                RawHeaders.Parsed parsed = e.getExtraPaxHeaders().isEmpty() ? null : raw.parse();
+                RawHeaders.Parsed parsed = e.getExtraPaxHeaders().isEmpty() ? null : parse(raw);
                 rawPax = parsed == null ? null : parsed.pax();
                 long stored = parsed != null ? parsed.dataSize() : e.isFile() && !e.isLink() ? e.getSize() : 0;
                 nextHeader = dataStart + (stored + 511) / 512 * 512;
@@ -118,29 +136,84 @@ final class TarExtractor {
                 entries++;
                 one(tin, e);
                 // whatever of the entry's data was not read (skipped entries) is read here, past the recording
-                while (tin.read(buffer) > 0) {
+                while (read(tin, buffer, 0, buffer.length) > 0) {
                     // skip
                 }
             }
             current = null;
             // drain the rest so the compression's integrity check at the end is verified
-            while (tar.read(buffer) >= 0) {
+            while (read(tar, buffer, 0, buffer.length) >= 0) {
                 // discard the tar padding
             }
             applyDeferred();
         } catch (LxcatException ex) {
             throw ex;
-        } catch (FileSystemException ex) {
-            String reason = ex.getReason() == null ? ex.getClass().getSimpleName() : ex.getReason();
-            throw new LxcatException("extracting " + label + " failed" + (current == null ? "" : " at entry '" + current + "'")
-                    + ": " + reason + " (" + ex.getFile() + ")" + (reason.contains("No space") ? ": free some disk space" : ""), ex);
+        } catch (ArchiveError ex) {
+            throw new LxcatException("extracting " + label + " failed" + at(current) + ": " + ex.getMessage()
+                    + ": the archive is truncated or corrupt (fetch with IMAGE_CACHE_FLUSH=true)", ex.getCause() == null ? ex : ex.getCause());
+        } catch (InterruptedIOException ex) {
+            throw new LxcatException("extracting " + label + " was interrupted" + at(current), ex);
         } catch (IOException | RuntimeException ex) {
-            String m = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-            throw new LxcatException("extracting " + label + " failed" + (current == null ? "" : " at entry '" + current + "'")
-                    + ": " + m + (m.contains("No space") ? ": free some disk space"
-                    : ": the archive is truncated or corrupt (fetch with IMAGE_CACHE_FLUSH=true)"), ex);
+            throw writeError(label, current, ex);
         }
         return new Result(entries, skipped, bytes);
+    }
+
+    private static String at(String entry) {
+        return entry == null ? "" : " at entry '" + entry + "'";
+    }
+
+    /** A failure creating or writing the tree (the archive read fine): name the entry, the cause and what to do. */
+    private LxcatException writeError(String label, String entry, Exception ex) {
+        String dir = String.valueOf(root.toAbsolutePath().getParent());
+        String reason;
+        String advice;
+        if (ex instanceof InvalidPathException ip) {
+            reason = "the name cannot be represented in the file name encoding " + System.getProperty("sun.jnu.encoding")
+                    + " (" + ip.getReason() + ")";
+            advice = "run with a UTF-8 locale (LC_ALL=C.UTF-8)";
+        } else {
+            if (ex instanceof FileSystemException fs) {
+                reason = (fs.getReason() == null ? ex.getClass().getSimpleName() : fs.getReason()) + " (" + fs.getFile() + ")";
+            } else {
+                reason = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+            }
+            advice = reason.contains("No space") || reason.contains("quota")
+                    ? "free some disk space"
+                    : "check that the container directory " + dir + " is on a writable file system that accepts this entry"
+                    + " (the archive itself read fine)";
+        }
+        return new LxcatException("extracting " + label + " failed" + at(entry) + ": cannot write it below " + dir + ": "
+                + reason + ": " + advice, ex);
+    }
+
+    /** Reads from the archive; a failure is an {@link ArchiveError} (an interruption is not). */
+    private static int read(InputStream in, byte[] b, int off, int len) throws IOException {
+        try {
+            return in.read(b, off, len);
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ArchiveError(e);
+        }
+    }
+
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tin) throws IOException {
+        try {
+            return tin.getNextEntry();
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ArchiveError(e);
+        }
+    }
+
+    private static RawHeaders.Parsed parse(RawHeaders raw) throws ArchiveError {
+        try {
+            return raw.parse();
+        } catch (RuntimeException e) {
+            throw new ArchiveError(e);
+        }
     }
 
     /** "./a/b/" to "a/b"; null for an absolute name or one with "..". */
@@ -281,9 +354,9 @@ final class TarExtractor {
             OutputStream out = Channels.newOutputStream(ch);
             long left = e.getSize();
             while (left > 0) {
-                int n = tin.read(buffer, 0, (int) Math.min(buffer.length, left));
+                int n = read(tin, buffer, 0, (int) Math.min(buffer.length, left));
                 if (n < 0) {
-                    throw new IOException("the archive ends in the middle of " + raw + ": it is truncated");
+                    throw new ArchiveError("the archive ends in the middle of " + raw + ": it is truncated");
                 }
                 out.write(buffer, 0, n);
                 left -= n;

@@ -182,6 +182,7 @@ public class TarExtractorTest {
         } catch (org.lxcatastrophe.api.LxcatException e) {
             assertTrue(e.getMessage(), e.getMessage().startsWith("extracting cut.tar failed at entry 'big': "));
             assertTrue(e.getMessage(), e.getMessage().contains("truncated"));
+            assertTrue(e.getMessage(), e.getMessage().endsWith("(fetch with IMAGE_CACHE_FLUSH=true)"));
         }
     }
 }
