@@ -117,6 +117,7 @@ public class DistributionBadInputTest {
             { "IMAGE_SERVER", "ftp://x", "image.server 'ftp://x' must start with https://, http:// or file://" },
             { "DIST_NAME", "../etc", "dist.name (DIST_NAME) '../etc' is not a valid distribution name" },
             { "DIST_VARIANT", "a/../b", "dist.variant (DIST_VARIANT) 'a/../b'" },
+            { "DIST_ARCH", "bogus", "dist.arch (DIST_ARCH) 'bogus' is not a known architecture: use one of amd64, arm64," },
             { "CONTAINER_NAME", "../x", "container.name (CONTAINER_NAME) = '../x' is not a valid hostname" },
             { "CONTAINER_NAME", "a..", "container.name (CONTAINER_NAME) = 'a..' is not a valid hostname" },
             { "LXC_CONFIG_EXTRA", "foo.bar = 1", "lxc.config.extra (LXC_CONFIG_EXTRA) has 'foo.bar = 1'" },

@@ -17,6 +17,16 @@ final class Arch {
     private Arch() {
     }
 
+    /** Whether {@code arch} is one of the server's names or an alias of one. */
+    static boolean known(String arch) {
+        return ALIASES.containsKey(arch.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /** The server's names, for messages. */
+    static String names() {
+        return String.join(", ", new java.util.TreeSet<>(ALIASES.values()));
+    }
+
     /** The server's name for an architecture; unknown names pass through lower-cased. */
     static String normalise(String arch) {
         String a = arch.trim().toLowerCase(Locale.ROOT);

@@ -86,6 +86,11 @@ public class ImageServiceImpl implements ImageService {
         if (env.get("DIST_FLAVOUR") == null && env.get("DIST_RELEASE") != null && !env.get("DIST_RELEASE").isBlank()) {
             release = env.get("DIST_RELEASE").trim();
         }
+        if (c.dist_arch() != null && !c.dist_arch().isBlank() && !Arch.known(c.dist_arch())) {
+            throw new ConfigurationException("dist.arch", "dist.arch (DIST_ARCH) '" + c.dist_arch().trim()
+                    + "' is not a known architecture: use one of " + Arch.names() + " (or x86_64, aarch64, armv7l, i686,"
+                    + " ppc64le), or leave it empty for this machine's");
+        }
         String arch = c.dist_arch() == null || c.dist_arch().isBlank() ? Arch.host() : Arch.normalise(c.dist_arch());
         String dist = c.dist_name() == null ? "" : c.dist_name().trim().toLowerCase(Locale.ROOT);
         String variant = c.dist_variant() == null || c.dist_variant().isBlank() ? "default" : c.dist_variant().trim();

@@ -110,6 +110,22 @@ public class ImageBadInputTest {
     }
 
     @Test
+    public void anUnknownArchitectureIsRefusedWhenConfigured() throws Exception {
+        for (String bad : List.of("bogus", " x86-64 ")) {
+            try {
+                ImageServiceImpl.settings(Conf.of("dist.arch", bad), java.util.Map.of());
+                fail(bad);
+            } catch (org.lxcatastrophe.api.ConfigurationException e) {
+                assertEquals("dist.arch", e.key());
+                assertTrue(e.getMessage(), e.getMessage().startsWith("dist.arch (DIST_ARCH) '" + bad.trim() + "' is not a known architecture: use one of amd64, arm64, armel, armhf, i386, ppc64el, riscv64, s390x"));
+            }
+        }
+        // aliases are the server's names
+        assertEquals("arm64", ImageServiceImpl.settings(Conf.of("dist.arch", "aarch64"), java.util.Map.of()).image().arch());
+        assertEquals("amd64", ImageServiceImpl.settings(Conf.of("dist.arch", " X86_64 "), java.util.Map.of()).image().arch());
+    }
+
+    @Test
     public void plainHttpOrOtherSchemesMustBeExplicit() throws Exception {
         for (String bad : List.of("ftp://example.org/", "images.example.org", "https:///x")) {
             try {
