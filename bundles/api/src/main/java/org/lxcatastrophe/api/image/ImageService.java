@@ -30,5 +30,26 @@ public interface ImageService {
      *
      * @param containerName the container name substituted for {@code LXC_NAME} in the image's templates
      */
-    ExtractedImage extract(CachedImage image, Path containerDir, String containerName, IdRange ids) throws LxcatException;
+    default ExtractedImage extract(CachedImage image, Path containerDir, String containerName, IdRange ids) throws LxcatException {
+        return extract(image, containerDir, containerName, ids, extracted -> { });
+    }
+
+    /**
+     * What the caller writes about a container before its rootfs appears, see
+     * {@link #extract(CachedImage, Path, String, IdRange, BeforeInstall)}.
+     */
+    @FunctionalInterface
+    interface BeforeInstall {
+        /** @param extracted the finished tree, described with the rootfs path it is about to be renamed to */
+        void record(ExtractedImage extracted) throws LxcatException;
+    }
+
+    /**
+     * Like {@link #extract(CachedImage, Path, String, IdRange)}, but calls {@code beforeInstall} with the finished
+     * tree just before it is renamed into place: whatever it writes exists whenever the rootfs does, so a kill at any
+     * moment cannot leave a rootfs its caller has no record of. If it throws, the tree is removed and nothing is
+     * installed.
+     */
+    ExtractedImage extract(CachedImage image, Path containerDir, String containerName, IdRange ids,
+            BeforeInstall beforeInstall) throws LxcatException;
 }

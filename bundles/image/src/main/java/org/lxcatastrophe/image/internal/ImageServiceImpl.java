@@ -356,7 +356,8 @@ public class ImageServiceImpl implements ImageService {
     }
 
     @Override
-    public ExtractedImage extract(CachedImage image, Path containerDir, String containerName, IdRange ids) throws LxcatException {
+    public ExtractedImage extract(CachedImage image, Path containerDir, String containerName, IdRange ids,
+            BeforeInstall beforeInstall) throws LxcatException {
         Path rootfs = containerDir.resolve("rootfs");
         if (Files.exists(rootfs, LinkOption.NOFOLLOW_LINKS)) {
             throw new LxcatException("the rootfs " + rootfs + " already exists: remove it (or the container) before extracting again");
@@ -403,13 +404,15 @@ public class ImageServiceImpl implements ImageService {
                 config = generatedConfig(image.ref());
             }
             hostname(writer, tmp, containerName);
+            ExtractedImage extracted = new ExtractedImage(image, rootfs, List.copyOf(config), r.entries());
+            beforeInstall.record(extracted);
             Files.move(tmp, rootfs, StandardCopyOption.ATOMIC_MOVE);
             ok = true;
             String message = meta.createMessage();
             if (message != null && !message.isEmpty()) {
                 LOG.info(message.replace('\n', ' '));
             }
-            return new ExtractedImage(image, rootfs, List.copyOf(config), r.entries());
+            return extracted;
         } catch (IOException e) {
             throw new LxcatException("extracting " + image.ref() + " into " + containerDir + " failed: " + e.getMessage()
                     + (String.valueOf(e.getMessage()).contains("No space") ? ": free some disk space" : ""), e);

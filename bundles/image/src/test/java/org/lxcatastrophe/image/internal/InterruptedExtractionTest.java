@@ -65,4 +65,38 @@ public class InterruptedExtractionTest {
         }
         assertEquals("web1\n", TestImages.read(containerDir.resolve("rootfs/etc/hostname")));
     }
+
+    /** The caller's record is written while the rootfs does not exist yet; a failing record installs nothing. */
+    @Test
+    public void theCallerRecordsBeforeTheRootfsAppears() throws Exception {
+        assumeTrue("chown to shifted ids needs root", "root".equals(System.getProperty("user.name")));
+        ImageServiceImpl s = TestImages.service(http.uri(), cache);
+        CachedImage c = s.fetch(REF, FetchOptions.DEFAULT);
+        Path containerDir = tmp.getRoot().toPath().resolve("containers/web2");
+        List<Boolean> rootfsSeen = new java.util.ArrayList<>();
+        var x = s.extract(c, containerDir, "web2", new IdRange(100000, 65536), e -> {
+            rootfsSeen.add(Files.exists(e.rootfs()));
+            try {
+                Files.writeString(containerDir.resolve("record"), String.join("\n", e.lxcConfig()));
+            } catch (java.io.IOException io) {
+                throw new org.lxcatastrophe.api.LxcatException(io.getMessage(), io);
+            }
+        });
+        assertEquals(List.of(false), rootfsSeen);
+        assertEquals(containerDir.resolve("rootfs"), x.rootfs());
+        assertEquals(String.join("\n", x.lxcConfig()), Files.readString(containerDir.resolve("record")));
+
+        Path other = tmp.getRoot().toPath().resolve("containers/web3");
+        try {
+            s.extract(c, other, "web3", new IdRange(100000, 65536), e -> {
+                throw new org.lxcatastrophe.api.LxcatException("cannot record");
+            });
+            throw new AssertionError("installed without a record");
+        } catch (org.lxcatastrophe.api.LxcatException e) {
+            assertEquals("cannot record", e.getMessage());
+        }
+        try (var l = Files.list(other)) {
+            assertEquals(List.of(), l.toList());
+        }
+    }
 }

@@ -470,19 +470,14 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                 idmap.ensureTraversable(dir, range);
                 CachedImage cached = images.fetch(images.configuredImage(), FetchOptions.DEFAULT);
                 LOG.info("extracting " + cached.ref() + " " + cached.buildId() + " into " + spec.rootfs());
-                ExtractedImage extracted = images.extract(cached, dir, spec.name(), range);
+                String description = cached.ref() + " " + cached.buildId();
+                // the record is written before the rootfs is renamed into place, so a kill at any moment leaves
+                // either no rootfs (extracted again next time) or a rootfs with its record (reused)
+                ExtractedImage extracted = images.extract(cached, dir, spec.name(), range,
+                        x -> record(dir, range, description, x.lxcConfig()));
                 extractedNow = true;
                 imageLines = extracted.lxcConfig();
-                imageDescription = cached.ref() + " " + cached.buildId();
-                writeAtomically(dir.resolve(IMAGE_CONFIG_FILE), String.join("\n", imageLines) + "\n");
-                Properties p = new Properties();
-                p.setProperty("idmap.base", String.valueOf(range.base()));
-                p.setProperty("idmap.size", String.valueOf(range.size()));
-                p.setProperty("image", imageDescription);
-                p.setProperty("created", Instant.now().toString());
-                java.io.StringWriter w = new java.io.StringWriter();
-                p.store(w, "lxcatastrophe container state");
-                writeAtomically(dir.resolve(STATE_FILE), w.toString());
+                imageDescription = description;
             }
             idmap.ensureTraversable(spec.rootfs(), range);
             RootfsView view = rootfs.view(spec.rootfs());
@@ -677,6 +672,23 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
             LOG.warning("container " + spec.name() + " stopped on its own (" + reason + "); the runtime exits too");
             exiter.accept(code == 0 ? 0 : 1);
         });
+    }
+
+    /** Writes what a start reuses the container with: the image's LXC lines, then the state file. */
+    private static void record(Path dir, IdRange range, String image, List<String> imageLines) throws LxcatException {
+        try {
+            writeAtomically(dir.resolve(IMAGE_CONFIG_FILE), String.join("\n", imageLines) + "\n");
+            Properties p = new Properties();
+            p.setProperty("idmap.base", String.valueOf(range.base()));
+            p.setProperty("idmap.size", String.valueOf(range.size()));
+            p.setProperty("image", image);
+            p.setProperty("created", Instant.now().toString());
+            java.io.StringWriter w = new java.io.StringWriter();
+            p.store(w, "lxcatastrophe container state");
+            writeAtomically(dir.resolve(STATE_FILE), w.toString());
+        } catch (IOException e) {
+            throw new LxcatException("cannot record the container in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static Properties readState(Path dir) throws IOException {

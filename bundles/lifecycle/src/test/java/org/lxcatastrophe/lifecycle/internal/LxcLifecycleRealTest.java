@@ -150,6 +150,9 @@ public class LxcLifecycleRealTest {
         run1.start();
         System.out.printf("first start (extract + boot to RUNNING): %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         assertEquals(ContainerState.RUNNING, run1.status().state());
+        // no moment where a kill leaves a rootfs without its record (the next start would refuse it)
+        assertTrue(images.presentAtRename.toString(), images.presentAtRename.containsAll(
+                List.of(ContainerLifecycleImpl.STATE_FILE, ContainerLifecycleImpl.IMAGE_CONFIG_FILE)));
         assertEquals("root:100000:65536\n", Files.readString(SUBUID));
         assertEquals("root:100000:65536\n", Files.readString(SUBGID));
         assertEquals("rwx-----x", PosixFilePermissions.toString(Files.getPosixFilePermissions(parent)));
@@ -273,6 +276,44 @@ public class LxcLifecycleRealTest {
         }
         assertFalse("the half-made container is removed", Files.exists(parent.resolve("containers/lifecycle-noinit")));
         assertEquals(ContainerState.FAILED, l.status().state());
+        l.deactivate();
+    }
+
+    /** What a kill after the record but before the rename leaves: the next start extracts again. */
+    @Test
+    public void aRecordWithoutRootfsIsExtractedAgain() throws Exception {
+        TarImageService images = new TarImageService(server, arch());
+        images.removeAfterExtract.add("sbin/init");   // stops the start right after the extraction, without a boot
+        Path dir = Files.createDirectories(parent.resolve("containers/lifecycle-noinit"));
+        Files.writeString(dir.resolve(ContainerLifecycleImpl.IMAGE_CONFIG_FILE), "lxc.arch = x86_64\n");
+        Files.writeString(dir.resolve(ContainerLifecycleImpl.STATE_FILE), "idmap.base=100000\nidmap.size=65536\n");
+        ContainerLifecycleImpl l = lifecycle(images, "lifecycle-noinit", List.of());
+        try {
+            l.start();
+            fail();
+        } catch (LxcatException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("has no /sbin/init"));
+        }
+        assertEquals(1, images.extractions.get());
+        l.deactivate();
+    }
+
+    /** A rootfs this runtime did not make (no record next to it) is refused and left alone. */
+    @Test
+    public void aForeignRootfsIsRefusedAndKept() throws Exception {
+        TarImageService images = new TarImageService(server, arch());
+        Path foreign = Files.createDirectories(parent.resolve("containers/lifecycle-fail/rootfs/etc"));
+        Files.writeString(foreign.resolve("hostname"), "someone-else\n");
+        ContainerLifecycleImpl l = lifecycle(images, "lifecycle-fail", List.of());
+        try {
+            l.start();
+            fail();
+        } catch (LxcatException e) {
+            assertEquals(parent.resolve("containers/lifecycle-fail/rootfs") + " exists but was not made by lxcatastrophe"
+                    + " (no lxcatastrophe.properties): move it away or choose another CONTAINER_NAME", e.getMessage());
+        }
+        assertEquals("no fetch", 0, images.fetches.get());
+        assertEquals("someone-else\n", Files.readString(foreign.resolve("hostname")));
         l.deactivate();
     }
 

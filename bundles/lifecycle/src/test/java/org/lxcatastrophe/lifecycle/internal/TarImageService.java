@@ -30,6 +30,8 @@ final class TarImageService implements ImageService {
     private final ImageRef ref;
     /** Paths (relative to the rootfs) removed after extraction, to make broken images. */
     final List<String> removeAfterExtract = new ArrayList<>();
+    /** The names in the container directory at the moment the rootfs is renamed into place. */
+    final List<String> presentAtRename = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     TarImageService(Path server, String arch) {
         this.ref = new ImageRef("debian", "bookworm", arch, "default");
@@ -58,8 +60,8 @@ final class TarImageService implements ImageService {
     }
 
     @Override
-    public ExtractedImage extract(CachedImage image, Path containerDir, String containerName, IdRange ids)
-            throws LxcatException {
+    public ExtractedImage extract(CachedImage image, Path containerDir, String containerName, IdRange ids,
+            BeforeInstall beforeInstall) throws LxcatException {
         extractions.incrementAndGet();
         ProcessCommandRunner runner = new ProcessCommandRunner();
         try {
@@ -82,9 +84,14 @@ final class TarImageService implements ImageService {
             }
             Files.writeString(tmp.resolve("etc/hostname"), containerName + "\n");
             Path rootfs = containerDir.resolve("rootfs");
+            ExtractedImage extracted = new ExtractedImage(image, rootfs, config, 0);
+            beforeInstall.record(extracted);
+            try (var l = Files.list(containerDir)) {
+                l.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".rootfs-")).forEach(presentAtRename::add);
+            }
             Files.move(tmp, rootfs);
             runner.run(List.of("rm", "-rf", meta.toString()), Duration.ofSeconds(10));
-            return new ExtractedImage(image, rootfs, config, 0);
+            return extracted;
         } catch (IOException e) {
             throw new LxcatException("test extraction failed: " + e.getMessage(), e);
         }
