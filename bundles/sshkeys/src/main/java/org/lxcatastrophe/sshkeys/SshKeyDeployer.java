@@ -244,7 +244,8 @@ public class SshKeyDeployer implements SshKeyService {
                 }
             }
             int added = 0;
-            for (AuthorizedKey key : dedupe(keys)) {
+            List<AuthorizedKey> configured = dedupe(keys);
+            for (AuthorizedKey key : configured) {
                 if (present.add(key.type() + " " + key.base64())) {
                     lines.add(key.toLine());
                     added++;
@@ -253,9 +254,10 @@ public class SshKeyDeployer implements SshKeyService {
             StringBuilder content = new StringBuilder();
             lines.forEach(l -> content.append(l).append('\n'));
             rootfs.write(file, content.toString().getBytes(StandardCharsets.UTF_8), 0600, user.uid(), user.gid());
-            LOG.info("ssh keys: " + added + " added for " + s.user() + " (" + (s.replace() ? "replace" : "merge") + "), "
-                    + lines.size() + " in " + file);
-            return (int) lines.stream().filter(l -> keyIdentity(l).isPresent()).count();
+            int held = (int) lines.stream().filter(l -> keyIdentity(l).isPresent()).count();
+            LOG.info("ssh keys for " + s.user() + " (" + (s.replace() ? "replace" : "merge") + "): " + configured.size()
+                    + " configured, " + added + " added, " + file + " holds " + held + (held == 1 ? " key" : " keys"));
+            return held;
         } catch (IOException e) {
             throw new LxcatException("cannot write the SSH keys into the container: " + e.getMessage());
         }

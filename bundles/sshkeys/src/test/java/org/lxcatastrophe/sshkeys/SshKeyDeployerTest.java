@@ -129,14 +129,39 @@ public class SshKeyDeployerTest {
         Files.createDirectories(rootfs.root().resolve("home/debian/.ssh"));
         Files.writeString(rootfs.root().resolve("home/debian/.ssh/authorized_keys"), "# mine\n" + a + "\n");
         SshKeyDeployer d = deployer(Map.of("ssh_user", "debian", "ssh_authorized_keys", a + "\n" + b));
-        assertEquals(2, d.deploy(d.configuredKeys(), rootfs));
-        String written = Files.readString(rootfs.root().resolve("home/debian/.ssh/authorized_keys"));
-        assertEquals("# mine\n" + a + "\n" + b + "\n", written);
-        assertEquals(new FakeRootfs.Meta(0600, 1000, 1001), rootfs.meta.get("/home/debian/.ssh/authorized_keys"));
-        assertEquals(new FakeRootfs.Meta(0700, 1000, 1001), rootfs.meta.get("/home/debian/.ssh"));
-        // running again changes nothing
-        assertEquals(2, d.deploy(d.configuredKeys(), rootfs));
-        assertEquals(written, Files.readString(rootfs.root().resolve("home/debian/.ssh/authorized_keys")));
+        List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(SshKeyDeployer.class.getName());
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                log.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(h);
+        try {
+            assertEquals(2, d.deploy(d.configuredKeys(), rootfs));
+            String written = Files.readString(rootfs.root().resolve("home/debian/.ssh/authorized_keys"));
+            assertEquals("# mine\n" + a + "\n" + b + "\n", written);
+            assertEquals(new FakeRootfs.Meta(0600, 1000, 1001), rootfs.meta.get("/home/debian/.ssh/authorized_keys"));
+            assertEquals(new FakeRootfs.Meta(0700, 1000, 1001), rootfs.meta.get("/home/debian/.ssh"));
+            // running again (a restart) changes nothing, and says so
+            assertEquals(2, d.deploy(d.configuredKeys(), rootfs));
+            assertEquals(written, Files.readString(rootfs.root().resolve("home/debian/.ssh/authorized_keys")));
+        } finally {
+            logger.removeHandler(h);
+        }
+        List<String> lines = log.stream().filter(m -> m.startsWith("ssh keys")).toList();
+        assertEquals(List.of(
+                "ssh keys for debian (merge): 2 configured, 1 added, /home/debian/.ssh/authorized_keys holds 2 keys",
+                "ssh keys for debian (merge): 2 configured, 0 added, /home/debian/.ssh/authorized_keys holds 2 keys"), lines);
     }
 
     @Test

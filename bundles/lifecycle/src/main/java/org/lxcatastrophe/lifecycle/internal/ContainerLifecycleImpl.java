@@ -507,8 +507,8 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
             }
 
             if (!keys.isEmpty()) {
-                int n = sshKeys.deploy(keys, writer);
-                LOG.info("deployed " + keys.size() + " ssh key(s); authorized_keys holds " + n);
+                // the key service logs the one line: how many configured, added, and what the file holds
+                sshKeys.deploy(keys, writer);
             }
 
             CgroupPreparer cgroups = new CgroupPreparer(environment);
