@@ -27,7 +27,13 @@ public class ConfigCommand {
             @Descriptor("print the keys as a Markdown table (key, variable, default, description)")
             @Parameter(names = { "-m", "--markdown" }, presentValue = "true", absentValue = "false") boolean markdown,
             @Descriptor("only keys whose PID or key contains this text")
-            @Parameter(names = { "-f", "--filter" }, absentValue = "") String filter) throws Exception {
+            @Parameter(names = { "-f", "--filter" }, absentValue = "") String filter,
+            @Descriptor("print this usage")
+            @Parameter(names = { "-h", "--help" }, presentValue = "true", absentValue = "false") boolean help) throws Exception {
+        if (help) {
+            System.out.println(USAGE);
+            return;
+        }
         EffectiveConfiguration c = configuration;
         if (c == null) {
             throw new IllegalStateException("The configuration service is not available: the bundle"
@@ -42,6 +48,13 @@ public class ConfigCommand {
             print(values, System.out);
         }
     }
+
+    static final String USAGE = String.join("\n",
+            "usage: lxcat:config [-m|--markdown] [-f|--filter TEXT]",
+            "  shows every configuration key with its effective value and its source (default, etc file, env)",
+            "  -m, --markdown     print the keys as a Markdown table (key, variable, default, description)",
+            "  -f, --filter TEXT  only keys whose PID or key contains TEXT",
+            "  -h, --help         print this usage");
 
     static void print(List<ConfigValue> values, PrintStream out) {
         if (values.isEmpty()) {
