@@ -142,7 +142,7 @@ public final class Launcher {
     /**
      * Installs and starts (persistently, at {@code level} unless 0) every jar of the core bundle folder, in name order,
      * by reference: Felix reads the jar where it lies instead of copying it into its cache first (the cache is new at
-     * every start, so copying cost ~15 MB of writes and a second set of open zip files per start).
+     * every start, so copying cost ~15 MB of writes per start).
      */
     static void installCoreBundles(BundleContext context, File dir, int level) throws BundleException {
         File[] jars = dir.listFiles((d, name) -> name.endsWith(".jar"));
