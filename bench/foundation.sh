@@ -109,15 +109,16 @@ run_runtime() {   # $1: 0 without, 1 with the CDS archive
   kill -TERM "$pid"; wait "$pid" || true; pid=""
 }
 
-run_plain() {
-  local t0 t1 cpu
-  : >"$work/plain.log"
+# felix.main's own Main in folder $1 (its conf/config.properties), until the command $2 succeeds: "ms rss-kib cpu-ms"
+run_felix() {
+  local dir=$1 ready=$2 t0 t1 cpu
+  : >"$dir.log"
   t0=$(now_ms)
-  (cd "$pl" && exec java "${default_opts[@]}" -Dfelix.config.properties="file:$pl/conf/config.properties" \
-      -jar "$felix_main" >"$work/plain.log" 2>&1) &
+  (cd "$dir" && exec java "${default_opts[@]}" -Dfelix.config.properties="file:$dir/conf/config.properties" \
+      -jar "$felix_main" >"$dir.log" 2>&1) &
   pid=$!
-  until grep -q SHELL-READY "$work/plain.log" 2>/dev/null; do
-    kill -0 "$pid" 2>/dev/null || { echo "foundation: plain Felix ended:" >&2; cat "$work/plain.log" >&2; exit 1; }
+  until $ready; do
+    kill -0 "$pid" 2>/dev/null || { echo "foundation: plain Felix in $dir ended:" >&2; cat "$dir.log" >&2; exit 1; }
     sleep 0.01
   done
   t1=$(now_ms); cpu=$(cpu_ms "$pid")
@@ -125,24 +126,12 @@ run_plain() {
   echo "$((t1 - t0)) $(rss_kib "$pid") $cpu"
   kill -TERM "$pid"; wait "$pid" || true; pid=""
 }
-
-run_plain_same() {
-  rm -f "$ps/data/shell.port"
-  local t0 t1 cpu
-  : >"$work/plain-same.log"
-  t0=$(now_ms)
-  (cd "$ps" && exec java "${default_opts[@]}" -Dfelix.config.properties="file:$ps/conf/config.properties" \
-      -jar "$felix_main" >"$work/plain-same.log" 2>&1) &
-  pid=$!
-  until [ -s "$ps/data/shell.port" ] && SHELL_PORT=$(cat "$ps/data/shell.port") "$rt/bin/lxcat-shell" lxcat:status >/dev/null 2>&1; do
-    kill -0 "$pid" 2>/dev/null || { echo "foundation: plain Felix (same bundles) ended:" >&2; cat "$work/plain-same.log" >&2; exit 1; }
-    sleep 0.01
-  done
-  t1=$(now_ms); cpu=$(cpu_ms "$pid")
-  sleep "$idle"
-  echo "$((t1 - t0)) $(rss_kib "$pid") $cpu"
-  kill -TERM "$pid"; wait "$pid" || true; pid=""
+plain_ready() { grep -q SHELL-READY "$pl.log" 2>/dev/null; }
+plain_same_ready() {
+  [ -s "$ps/data/shell.port" ] && SHELL_PORT=$(cat "$ps/data/shell.port") "$rt/bin/lxcat-shell" lxcat:status >/dev/null 2>&1
 }
+run_plain() { run_felix "$pl" plain_ready; }
+run_plain_same() { rm -f "$ps/data/shell.port"; run_felix "$ps" plain_same_ready; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
