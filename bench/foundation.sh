@@ -57,15 +57,14 @@ for jar in "$dist"/bundle/*.jar; do
   bsn=$(unzip -p "$jar" META-INF/MANIFEST.MF | tr -d '\r' | sed -n 's/^Bundle-SymbolicName: *\([^;]*\).*/\1/p')
   case "$bsn" in org.apache.felix.*|org.osgi.*|org.osgi:*) cp "$jar" "$pl/bundle/" ;; esac
 done
-cat > "$pl/conf/config.properties" <<EOF
-org.osgi.framework.storage=$pl/cache
-org.osgi.framework.storage.clean=onFirstInit
-felix.auto.deploy.dir=$pl/bundle
-felix.auto.deploy.action=install,start
-felix.fileinstall.dir=$pl/watched
-felix.fileinstall.tmpdir=$pl/tmp
-gosh.args=--nointeractive --noshutdown -c "echo SHELL-READY"
-EOF
+# conf/config.properties of a plain Felix in folder $1 (bundle/ auto-deployed, a fresh cache); $2…: more lines
+plain_conf() {
+  local dir=$1; shift
+  { printf '%s\n' "org.osgi.framework.storage=$dir/cache" "org.osgi.framework.storage.clean=onFirstInit" \
+      "felix.auto.deploy.dir=$dir/bundle" "felix.auto.deploy.action=install,start" \
+      "felix.fileinstall.dir=$dir/watched" "felix.fileinstall.tmpdir=$dir/tmp" "$@"; } > "$dir/conf/config.properties"
+}
+plain_conf "$pl" 'gosh.args=--nointeractive --noshutdown -c "echo SHELL-READY"'
 felix_main=$(ls "$dist"/lib/org.apache.felix.main-*.jar)
 
 # plain Felix with the same core bundle set: felix.main's own Main auto-deploying every jar of bundle/ and deploy/
@@ -73,16 +72,7 @@ felix_main=$(ls "$dist"/lib/org.apache.felix.main-*.jar)
 ps=$work/plain-same
 mkdir -p "$ps/bundle" "$ps/conf" "$ps/data" "$ps/watched"
 cp "$dist"/bundle/*.jar "$dist"/deploy/*.jar "$ps/bundle/"
-cat > "$ps/conf/config.properties" <<EOF
-org.osgi.framework.storage=$ps/cache
-org.osgi.framework.storage.clean=onFirstInit
-felix.auto.deploy.dir=$ps/bundle
-felix.auto.deploy.action=install,start
-felix.fileinstall.dir=$ps/watched
-felix.fileinstall.tmpdir=$ps/tmp
-lxcatastrophe.home=$ps
-gosh.args=--nointeractive --noshutdown
-EOF
+plain_conf "$ps" "lxcatastrophe.home=$ps" "gosh.args=--nointeractive --noshutdown"
 export CONTAINER_PATH=$work/containers IMAGE_CACHE=$work/image-cache
 
 # the JVM flags bin/lxcatastrophe uses
