@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 /**
@@ -19,24 +17,7 @@ import org.junit.Test;
  * line, leaves no container directory behind, and the wrapper's network ({@code ip -j link/addr/route}) is exactly
  * as before — also when bridging fails midway (the second of two interfaces cannot be bridged).
  */
-public class NetnsBadInputTest {
-    private NetnsTestbed bed;
-    private Path server;
-
-    @Before
-    public void setUp() throws Exception {
-        NetnsTestbed.assumeUsable();
-        server = NetnsTestbed.imageServer("default");
-        bed = new NetnsTestbed();
-    }
-
-    @After
-    public void cleanUp() {
-        if (bed != null) {
-            bed.close();
-        }
-    }
-
+public class NetnsBadInputTest extends NetnsTestCase {
     /** Runs the runtime to its end; asserts the exit status, the one error line and that nothing changed. */
     private String failingStart(Map<String, String> env, Path readOnly) throws Exception {
         String network = bed.settledWrapperNetwork();

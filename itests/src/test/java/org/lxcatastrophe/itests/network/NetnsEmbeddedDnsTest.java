@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.After;
 import org.junit.Test;
 
 /**
@@ -20,21 +19,9 @@ import org.junit.Test;
  * reaches the gateway's DNS stub over a side link that is not an eth* interface, so the runtime leaves it alone).
  * The container must get the runtime's forwarder (never a 127.x server) and resolve names through it.
  */
-public class NetnsEmbeddedDnsTest {
-    private NetnsTestbed bed;
-
-    @After
-    public void cleanUp() {
-        if (bed != null) {
-            bed.close();
-        }
-    }
-
+public class NetnsEmbeddedDnsTest extends NetnsTestCase {
     @Test
     public void namesResolveThroughTheForwarderWhenTheWrapperUses127_0_0_11() throws Exception {
-        NetnsTestbed.assumeUsable();
-        Path server = NetnsTestbed.imageServer("default");
-        bed = new NetnsTestbed();
         String name = "lxn-dns-" + bed.id;
         String side = "10.199." + (1 + Integer.parseInt(bed.id, 16) % 250);
         bed.addLink("dnslink", side + ".2/30", side + ".1/30");

@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 /**
@@ -20,24 +18,7 @@ import org.junit.Test;
  * half-made rootfs: it removes the leftover, extracts again from the cache (no second download), boots, and leaves
  * nothing temporary in the container directory.
  */
-public class NetnsKilledExtractionTest {
-    private NetnsTestbed bed;
-    private Path server;
-
-    @Before
-    public void setUp() throws Exception {
-        NetnsTestbed.assumeUsable();
-        server = NetnsTestbed.imageServer("default");
-        bed = new NetnsTestbed();
-    }
-
-    @After
-    public void cleanUp() {
-        if (bed != null) {
-            bed.close();
-        }
-    }
-
+public class NetnsKilledExtractionTest extends NetnsTestCase {
     private static List<String> leftovers(Path dir) throws Exception {
         try (var l = Files.list(dir)) {
             return l.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".rootfs.tmp-")).toList();

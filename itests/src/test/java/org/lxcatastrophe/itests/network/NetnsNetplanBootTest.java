@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.After;
 import org.junit.Test;
 
 /**
@@ -19,21 +18,14 @@ import org.junit.Test;
  * the Ubuntu adapter, which claims any netplan-configured image: the container has the wrapper's address, the
  * default route and answers SSH from the gateway side.
  */
-public class NetnsNetplanBootTest {
-    private NetnsTestbed bed;
-
-    @After
-    public void cleanUp() {
-        if (bed != null) {
-            bed.close();
-        }
+public class NetnsNetplanBootTest extends NetnsTestCase {
+    @Override
+    protected String variant() {
+        return "netplan";
     }
 
     @Test
     public void netplanImageBootsThroughTheUbuntuAdapter() throws Exception {
-        NetnsTestbed.assumeUsable();
-        Path server = NetnsTestbed.imageServer("netplan");
-        bed = new NetnsTestbed();
         String name = "lxn-np-" + bed.id;
         Path resolv = bed.work.resolve("resolv.conf");
         Files.writeString(resolv, "nameserver " + bed.gatewayIp + "\n");
