@@ -8,9 +8,11 @@
 #
 #   bench/lifecycle-start.sh [ROUNDS]        (default 3; as root; needs lxc, uidmap, python3, iproute2, util-linux)
 #   LXCAT_DIST=dir        the assembled distribution (default distribution/target/lxcatastrophe)
+#   LXCAT_BENCH_RSS_IDLE=2  seconds after the banner before the wrapper's RSS is read (not part of the times)
 #   LXCAT_BENCH_SEED=1    create the container with tar in the user namespace instead of the runtime's first start
 set -euo pipefail
 rounds=${1:-3}
+rss_idle=${LXCAT_BENCH_RSS_IDLE:-2}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 dist=${LXCAT_DIST:-$repo/distribution/target/lxcatastrophe}
 [ "$(id -u)" = 0 ] || { echo "lifecycle-start: run as root" >&2; exit 1; }
@@ -91,12 +93,14 @@ runtime_round() {
   in_ns "$dist/bin/lxcatastrophe" >>"$log" 2>&1 &
   p=$!; pids+=($p)
   t1=$(banner_at) || { echo "runtime: no sshd banner; last log lines:" >&2; tail -5 "$log" >&2; exit 1; }
+  # the wrapper's resident memory while the container runs (the JVM is $p: every step above execs the next)
+  sleep "$rss_idle"; awk '/^VmRSS:/ {print $2}' "/proc/$p/status" >"$work/rss"
   kill -TERM $p
   local rc=0; wait $p || rc=$?
   [ $rc = 0 ] || { echo "runtime exited with $rc; last log lines:" >&2; tail -8 "$log" | cut -c1-240 >&2; exit 1; }
   echo "=== banner $t1" >>"$log"
   [ -z "${LXCAT_BENCH_LOG:-}" ] || cp "$log" "$LXCAT_BENCH_LOG"
-  echo $((t1 - t0))
+  echo "$((t1 - t0)) $(( $(cat "$work/rss") / 1024 ))"
 }
 
 raw_round() {
@@ -122,12 +126,15 @@ if [ "${LXCAT_BENCH_SEED:-0}" = 1 ]; then
   printf 'idmap.base=100000\nidmap.size=65536\nimage=seeded\n' > "$c/lxcatastrophe.properties"
   echo "$name" > "$c/rootfs/etc/hostname"
 fi
-echo "first (cold) start by the runtime: $(runtime_round) ms (download + extraction unless seeded)"
-rt=() raw=()
+read -r cold cold_rss < <(runtime_round)
+echo "first (cold) start by the runtime: $cold ms (download + extraction unless seeded); wrapper RSS $cold_rss MiB"
+rt=() raw=() rss=()
 for i in $(seq "$rounds"); do
-  rt+=("$(runtime_round)"); raw+=("$(raw_round)")
-  echo "round $i: runtime ${rt[-1]} ms   raw lxc-start ${raw[-1]} ms"
+  read -r ms mib < <(runtime_round); rt+=("$ms"); rss+=("$mib"); raw+=("$(raw_round)")
+  echo "round $i: runtime ${rt[-1]} ms (wrapper RSS ${rss[-1]} MiB)   raw lxc-start ${raw[-1]} ms"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print (NR%2)? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 mr=$(median "${rt[@]}") mw=$(median "${raw[@]}")
 echo "median: runtime $mr ms   raw lxc-start $mw ms   ratio $(awk -v a="$mr" -v b="$mw" 'BEGIN{printf "%.2f", a/b}') (target <= 1.10)"
+echo "wrapper RSS while the container runs, ${rss_idle} s after the banner: $cold_rss MiB after the cold start," \
+     "$(median "${rss[@]}") MiB after a warm start (median)"

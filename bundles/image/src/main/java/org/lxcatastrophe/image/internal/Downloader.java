@@ -5,13 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -47,7 +45,9 @@ final class Downloader {
         }
     }
 
-    private final HttpClient http;
+    /** Redirects followed before a transfer gives up (what curl and browsers allow is in this range). */
+    static final int MAX_REDIRECTS = 10;
+
     private final Duration timeout;
     private final int tries;
     private final long progressEveryMillis;
@@ -57,7 +57,6 @@ final class Downloader {
         this.timeout = timeout;
         this.tries = Math.max(1, tries);
         this.progressEveryMillis = progressEveryMillis;
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(timeout).build();
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lxcat-download-watchdog");
             t.setDaemon(true);
@@ -97,6 +96,9 @@ final class Downloader {
                 return Optional.empty();
             } catch (LxcatException e) {
                 last = e;
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
                 if (attempt < tries) {
                     LOG.fine("try " + attempt + " of " + uri + " failed: " + e.getMessage());
                     sleep(attempt);
@@ -116,17 +118,123 @@ final class Downloader {
                 throw new LxcatException("cannot read " + uri + ": " + e.getMessage(), e);
             }
         }
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", USER_AGENT).GET().build();
+        Guard guard = new Guard();
         try {
-            HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-            checkStatus(uri, resp.statusCode());
-            return resp.body();
+            Reply r = open(uri, 0, guard);
+            try (InputStream in = r.body()) {
+                checkStatus(uri, r.status());
+                return in.readAllBytes();
+            }
         } catch (IOException e) {
-            throw networkError(uri, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LxcatException("interrupted while downloading " + uri);
+            throw guard.interrupted() ? interrupted(uri) : networkError(uri, e);
+        } finally {
+            guard.cancel();
         }
+    }
+
+    /** A response: its status, the connection (for the headers) and its body (the error body for a failure, may be empty). */
+    private record Reply(int status, HttpURLConnection conn, InputStream body) {
+    }
+
+    /**
+     * Ends a blocking request when its thread is interrupted (a socket read does not notice an interrupt): the
+     * watchdog checks every 200 ms and disconnects. Also the stall detection of a body transfer.
+     */
+    private final class Guard {
+        private final Thread caller = Thread.currentThread();
+        private volatile HttpURLConnection conn;
+        private volatile boolean interrupted;
+        private final ScheduledFuture<?> tick;
+
+        Guard() {
+            tick = watchdog.scheduleAtFixedRate(() -> {
+                HttpURLConnection c = conn;
+                if (c != null && caller.isInterrupted()) {
+                    interrupted = true;
+                    c.disconnect();
+                }
+            }, 200, 200, TimeUnit.MILLISECONDS);
+        }
+
+        void watch(HttpURLConnection c) {
+            conn = c;
+        }
+
+        boolean interrupted() {
+            return interrupted || caller.isInterrupted();
+        }
+
+        void cancel() {
+            tick.cancel(false);
+        }
+    }
+
+    /**
+     * GET {@code uri} (from byte {@code from} when &gt; 0), following redirects except from https to http, with the
+     * connect and read timeouts. The JDK's HttpURLConnection and not java.net.http: the latter sets up the TLS stack
+     * (about 400 classes and the CA certificates, several MB the runtime keeps) even for an http or file mirror.
+     */
+    private Reply open(URI uri, long from, Guard guard) throws IOException, LxcatException {
+        URI at = uri;
+        for (int hop = 0; ; hop++) {
+            HttpURLConnection c = (HttpURLConnection) at.toURL().openConnection();
+            guard.watch(c);
+            c.setInstanceFollowRedirects(false);
+            c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            c.setRequestProperty("User-Agent", USER_AGENT);
+            if (from > 0) {
+                c.setRequestProperty("Range", "bytes=" + from + "-");
+            }
+            int status = c.getResponseCode();
+            String location = c.getHeaderField("Location");
+            if (status >= 300 && status <= 399 && status != 304 && location != null) {
+                drain(c);
+                URI next = redirectTarget(at, location);
+                if (hop + 1 >= MAX_REDIRECTS) {
+                    throw new LxcatException("more than " + MAX_REDIRECTS + " redirects for " + uri + " (last to " + next + ")");
+                }
+                LOG.fine("redirect " + status + " from " + at + " to " + next);
+                at = next;
+                continue;
+            }
+            InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            return new Reply(status, c, body == null ? InputStream.nullInputStream() : body);
+        }
+    }
+
+    /** Where a redirect leads: http or https, never from https down to http (the rule of java.net.http's NORMAL). */
+    static URI redirectTarget(URI from, String location) throws LxcatException {
+        URI to;
+        try {
+            to = from.resolve(new URI(location.trim()));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new LxcatException("the server redirected " + from + " to '" + location + "', which is not a URL");
+        }
+        String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new LxcatException("the server redirected " + from + " to " + to + ": only http and https are followed");
+        }
+        if ("https".equalsIgnoreCase(from.getScheme()) && scheme.equals("http")) {
+            throw new LxcatException("the server redirected " + from + " to " + to + ", from https down to http: refused"
+                    + " (set IMAGE_SERVER to the http:// URL if that server is meant)");
+        }
+        return to;
+    }
+
+    private static void drain(HttpURLConnection c) {
+        try (InputStream in = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream()) {
+            if (in != null) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+        } catch (IOException e) {
+            c.disconnect();
+        }
+    }
+
+    private static LxcatException interrupted(URI uri) {
+        Thread.currentThread().interrupt();
+        return new LxcatException("interrupted while downloading " + uri);
     }
 
     /**
@@ -148,6 +256,9 @@ final class Downloader {
                 throw e;
             } catch (LxcatException e) {
                 last = e;
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
                 if (attempt < tries) {
                     LOG.warning("download of " + label + " failed (try " + attempt + " of " + tries + "): " + e.getMessage() + "; retrying");
                     sleep(attempt);
@@ -183,21 +294,18 @@ final class Downloader {
         if (expectedSize >= 0 && have > expectedSize) {
             have = 0;
         }
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", USER_AGENT).GET();
-        if (have > 0) {
-            rb.header("Range", "bytes=" + have + "-");
-        }
+        Guard guard = new Guard();
         try {
-            HttpResponse<InputStream> resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-            int status = resp.statusCode();
+            Reply resp = open(uri, have, guard);
+            int status = resp.status();
             boolean append;
             if (status == 206 && have > 0) {
                 append = true;
                 LOG.info("resuming " + label + " at " + mb(have));
             } else if (status == 416 && have > 0) {
                 resp.body().close();
-                long size = resp.headers().firstValue("Content-Range").filter(v -> v.matches("bytes \\*/\\d+"))
-                        .map(v -> Long.parseLong(v.substring(v.indexOf('/') + 1))).orElse(-1L);
+                String range = resp.conn().getHeaderField("Content-Range");
+                long size = range != null && range.matches("bytes \\*/\\d+") ? Long.parseLong(range.substring(range.indexOf('/') + 1)) : -1L;
                 if (size < 0 || size == have) {
                     // the server has nothing after what we have: the file is complete (the checksum decides)
                     return;
@@ -205,14 +313,18 @@ final class Downloader {
                 // what we have is longer than the file (a stale partial of another upload): start again
                 LOG.info("the partial " + label + " (" + mb(have) + ") is longer than the file on the server (" + mb(size) + "); restarting");
                 Files.delete(dest);
+                guard.cancel();
                 httpDownload(uri, dest, expectedSize, label);
                 return;
             } else {
+                if (status < 200 || status > 299) {
+                    resp.body().close();
+                }
                 checkStatus(uri, status);
                 append = false;
                 have = 0;
             }
-            long total = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
+            long total = resp.conn().getContentLengthLong();
             if (total >= 0) {
                 total += have;
             } else {
@@ -226,13 +338,17 @@ final class Downloader {
                     throw new LxcatException("connection closed after " + mb(got) + " of " + mb(total) + " of " + uri);
                 }
             }
-        } catch (HttpConnectTimeoutException e) {
-            throw new LxcatException("timed out connecting to " + uri.getHost() + " for " + uri + ": check IMAGE_SERVER and the network", e);
+        } catch (SocketTimeoutException e) {
+            if (guard.interrupted()) {
+                throw interrupted(uri);
+            }
+            throw String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("connect")
+                    ? new LxcatException("timed out connecting to " + uri.getHost() + " for " + uri + ": check IMAGE_SERVER and the network", e)
+                    : new LxcatException("timed out waiting for " + uri + " (no data for " + timeout.toSeconds() + " s)", e);
         } catch (IOException e) {
-            throw networkError(uri, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LxcatException("interrupted while downloading " + uri);
+            throw guard.interrupted() ? interrupted(uri) : networkError(uri, e);
+        } finally {
+            guard.cancel();
         }
     }
 
@@ -326,7 +442,7 @@ final class Downloader {
         if (e instanceof UnknownHostException || e.getCause() instanceof UnknownHostException) {
             return new LxcatException("unknown host " + uri.getHost() + " in " + uri + ": check IMAGE_SERVER and DNS", e);
         }
-        if (e instanceof HttpTimeoutException) {
+        if (e instanceof SocketTimeoutException) {
             return new LxcatException("timed out waiting for " + uri, e);
         }
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

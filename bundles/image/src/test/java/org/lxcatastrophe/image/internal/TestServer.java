@@ -40,6 +40,8 @@ final class TestServer implements AutoCloseable {
     final List<String> requests = new CopyOnWriteArrayList<>();
     final Map<String, Integer> statusFor = new ConcurrentHashMap<>();
     final Map<String, Long> cutOnceAfter = new ConcurrentHashMap<>();
+    /** A path (suffix) answered with 302 and this Location. */
+    final Map<String, String> redirectFor = new ConcurrentHashMap<>();
     final AtomicInteger ranged = new AtomicInteger();
     volatile String lastUserAgent;
     /** A pause after each 64 KiB of a body: a slow server, so a test can interrupt a transfer. */
@@ -67,6 +69,13 @@ final class TestServer implements AutoCloseable {
             String path = URLDecoder.decode(ex.getRequestURI().getRawPath(), StandardCharsets.UTF_8);
             requests.add(ex.getRequestMethod() + " " + path);
             lastUserAgent = ex.getRequestHeaders().getFirst("User-Agent");
+            for (Map.Entry<String, String> r : redirectFor.entrySet()) {
+                if (path.endsWith(r.getKey())) {
+                    ex.getResponseHeaders().add("Location", r.getValue());
+                    ex.sendResponseHeaders(302, -1);
+                    return;
+                }
+            }
             for (Map.Entry<String, Integer> s : statusFor.entrySet()) {
                 if (path.endsWith(s.getKey())) {
                     ex.sendResponseHeaders(s.getValue(), -1);
