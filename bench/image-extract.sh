@@ -8,13 +8,17 @@
 #
 #   bench/image-extract.sh [ROUNDS]     (default 3; as root; needs lxc (lxc-usernsexec), uidmap, xz-utils, maven, java)
 #   LXCAT_BENCH_VARIANT=netplan         the testbed image variant (default: default)
-#   LXCAT_BENCH_XMX=256m                the bundle JVM's heap limit (default 256m: the extraction must fit in it)
+#   LXCAT_BENCH_XMX=48m                 a heap limit for the bundle's JVM (default: the runtime's own, -Xmx96m)
+# The bundle's JVM runs with the flags bin/lxcatastrophe gives the runtime (read from the script), as in production.
 #   LXCAT_BENCH_DIR=/tmp                where to extract (e.g. a tmpfs to leave the disk out of it)
 set -euo pipefail
 rounds=${1:-3}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 variant=${LXCAT_BENCH_VARIANT:-default}
-xmx=${LXCAT_BENCH_XMX:-256m}
+# the JVM flags bin/lxcatastrophe uses (default_opts), then the optional heap limit
+eval "$(sed -n '/^default_opts=(/,/^)/p' "$repo/distribution/src/main/dist/bin/lxcatastrophe")"
+[ -z "${LXCAT_BENCH_XMX:-}" ] || default_opts+=(-Xmx"$LXCAT_BENCH_XMX")
+xmx=$(printf '%s\n' "${default_opts[@]}" | sed -n 's/^-Xmx//p' | tail -1)
 [ "$(id -u)" = 0 ] || { echo "image-extract: run as root" >&2; exit 1; }
 for t in lxc-usernsexec xz tar mvn java; do
   command -v "$t" >/dev/null || { echo "image-extract: $t missing (testbed/prepare-host.sh installs it)" >&2; exit 1; }
@@ -64,7 +68,7 @@ for r in $(seq 1 "$rounds"); do
 
   d=$work/bundle-$r; mkdir "$d"
   s=$(now)
-  out=$(java -Xmx"$xmx" -cp "$cp" org.lxcatastrophe.image.internal.ExtractBench "$tarxz" "$d" 100000 "$work/excludes")
+  out=$(java "${default_opts[@]}" -cp "$cp" org.lxcatastrophe.image.internal.ExtractBench "$tarxz" "$d" 100000 "$work/excludes")
   e=$(now); b_all+=("$(ms "$s" "$e")")
   inner=$(sed -n 's/.*wall_ms=\([0-9]*\).*/\1/p' <<<"$out"); b_in+=("$inner")
   h=$(sed -n 's/.*peak_heap_mb=\([0-9]*\).*/\1/p' <<<"$out"); [ "$h" -gt "$heap" ] && heap=$h
