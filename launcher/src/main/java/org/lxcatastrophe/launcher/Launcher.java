@@ -83,6 +83,17 @@ public final class Launcher {
         root.addHandler(handler);
     }
 
+    /** Start-up phases on the debug log, each with the milliseconds since the JVM started (LXCAT_DEBUG=1). */
+    private static final class Phases {
+        private final long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+
+        void done(String phase) {
+            if (LOG.isLoggable(Level.FINE)) {
+                LOG.fine(phase + " at " + (System.currentTimeMillis() - jvmStart) + " ms");
+            }
+        }
+    }
+
     static int run() throws Exception {
         String home = System.getProperty(HOME_PROPERTY);
         if (home == null) {
@@ -113,17 +124,29 @@ public final class Launcher {
         String deployDir = (String) frameworkProps.remove(AutoProcessor.AUTO_DEPLOY_DIR_PROPERTY);
         String deployLevel = (String) frameworkProps.remove(AutoProcessor.AUTO_DEPLOY_STARTLEVEL_PROPERTY);
         frameworkProps.remove(AutoProcessor.AUTO_DEPLOY_ACTION_PROPERTY);
+        Phases phases = new Phases();
         Framework framework = new FrameworkFactory().newFramework(frameworkProps);
         framework.init();
+        phases.done("framework init");
+        if (LOG.isLoggable(Level.FINE)) {
+            framework.getBundleContext().addBundleListener((org.osgi.framework.SynchronousBundleListener) e -> {
+                if (e.getType() == org.osgi.framework.BundleEvent.STARTED) {
+                    phases.done("started " + e.getBundle().getSymbolicName());
+                }
+            });
+        }
         AutoProcessor.process(frameworkProps, framework.getBundleContext());
         installCoreBundles(framework.getBundleContext(), deployDir == null ? new File(home, "bundle") : new File(deployDir),
                 deployLevel == null ? 0 : startLevel(deployLevel));
         startEarly(framework, props.get(EARLY_BUNDLES_PROPERTY));
         installSignalHandlers(framework);
+        phases.done("core bundles installed");
         framework.start();
+        phases.done("start level 1");
         framework.adapt(FrameworkWiring.class).resolveBundles(null);
+        phases.done("resolved");
         if (System.getProperty(EXIT_CODE_PROPERTY) == null && framework.getState() == Bundle.ACTIVE) {
-            framework.adapt(FrameworkStartLevel.class).setStartLevel(finalLevel);
+            framework.adapt(FrameworkStartLevel.class).setStartLevel(finalLevel, e -> phases.done("start level " + finalLevel));
         }
         LOG.fine("Framework started");
 
