@@ -151,6 +151,15 @@ public class DistributionProcessTest {
                         .matcher(status.out).find());
             }
 
+            // commands without options of their own answer --help with Gogo's help (not "Cannot coerce ...")
+            // (those that take arguments print their own usage)
+            for (String cmd : List.of("lxcat:status", "lxcat:distros", "lxcat:stop", "lxcat:console-log", "lxcat:exec")) {
+                Answer help = shell(cmd, "--help");
+                assertEquals(cmd + " --help: " + help.err, 0, help.status);
+                assertTrue(cmd + " --help: " + help.out, help.out.contains("scope: lxcat") || help.out.startsWith("usage: " + cmd));
+            }
+            assertTrue(shell("lxcat:status", "-h").out.contains("Shows the system container"));
+
             Answer unknown = shell("lxcat:nosuch");
             assertNotEquals(0, unknown.status);
             assertTrue(unknown.err, unknown.err.contains("lxcat:nosuch"));

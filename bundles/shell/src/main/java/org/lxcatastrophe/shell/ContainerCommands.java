@@ -50,6 +50,10 @@ public class ContainerCommands {
     public void exec(@Descriptor("command and its arguments, e.g. systemctl is-system-running") String... command)
             throws CommandFailed {
         // prints "exit status N" itself: returning the number would make Gogo print it a second time
+        if (command.length == 1 && (command[0].equals("--help") || command[0].equals("-h"))) {
+            System.out.println(EXEC_USAGE);
+            return;
+        }
         ContainerLifecycle l = lifecycle;
         if (l == null) {
             throw new CommandFailed(NO_LIFECYCLE);
@@ -134,6 +138,10 @@ public class ContainerCommands {
         static void print(ContainerLifecycle l, List<Object> arguments, PrintStream out) throws CommandFailed {
             int lines = DEFAULT_LINES;
             List<Object> args = new ArrayList<>(arguments);
+            if (args.size() == 1 && List.of("--help", "-h").contains(String.valueOf(args.get(0)))) {
+                out.println(USAGE);
+                return;
+            }
             if (args.size() > 1) {
                 throw new CommandFailed(USAGE);
             }

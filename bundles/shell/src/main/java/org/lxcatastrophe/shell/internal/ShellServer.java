@@ -218,12 +218,26 @@ public class ShellServer {
         return b.length() == 0 ? null : b.toString();
     }
 
+    /** {@code CMD --help} or {@code CMD -h}, nothing else on the line. */
+    private static final java.util.regex.Pattern HELP_ASKED = java.util.regex.Pattern.compile("\\s*(\\S+)\\s+(--help|-h)\\s*");
+
     static int run(CommandSession session, String line, PrintStream out, PrintStream err) {
         if (line.isBlank()) {
             return 0;
         }
         try {
-            Object result = session.execute(line);
+            Object result;
+            try {
+                result = session.execute(line);
+            } catch (IllegalArgumentException e) {
+                // a command without options of its own has no signature taking "--help": Gogo answers "Cannot coerce
+                // status(String) to any of [()]"; answer what `help CMD` says instead, as Karaf's shell does
+                java.util.regex.Matcher m = HELP_ASKED.matcher(line);
+                if (!m.matches() || e.getMessage() == null || !e.getMessage().startsWith("Cannot coerce")) {
+                    throw e;
+                }
+                result = session.execute("help " + m.group(1));
+            }
             if (result != null) {
                 out.println(session.format(result, Converter.INSPECT));
             }
