@@ -11,6 +11,7 @@
 # (target <= 64 MiB). Everything runs on a Docker network of its own; nothing else is touched.
 #
 #   bench/docker-start.sh [ROUNDS]     (default 3; as root; needs the distribution built: mvn -B package)
+#   LXCAT_BENCH_LOG=FILE               keep the runtime's debug log of the last cold and warm start (see below)
 #   LXCAT_DOCKER_FLAGS="..."           other security flags (default: the least-privilege set of docs/docker.md)
 set -euo pipefail
 rounds=${1:-3}
@@ -44,6 +45,9 @@ docker build -q -t "$image" "$repo" >/dev/null 2>"$work/build.log" || { cat "$wo
 docker network create --subnet "$subnet" $net >/dev/null
 common=(--network $net --ip $addr -e CONTAINER_NAME=$name "${flags[@]}"
         -v "$server:/mirror:ro" -e IMAGE_SERVER=file:///mirror)
+# LXCAT_BENCH_LOG=FILE: the runtime logs at debug level (its start-up phases with times) and the log of the last
+# cold + warm start is written to FILE (the debug lines cost a little time: not for the figures)
+[ -z "${LXCAT_BENCH_LOG:-}" ] || common+=(-e LXCAT_DEBUG=1)
 
 now_ms() { date +%s%3N; }
 # waits for the sshd banner at the fixed address while container $1 runs; prints the wall clock (ms) when it came
@@ -122,6 +126,7 @@ for r in $(seq 1 "$rounds"); do
   docker stop $id-w >/dev/null
   t0=$(now_ms); docker start $id-w >/dev/null; t1=$(banner $id-w) || { docker logs --tail 20 $id-w; exit 1; }
   warm+=($(( t1 - t0 ))); sleep 3; rss_warm+=($(rss_kb $id-w))
+  [ -z "${LXCAT_BENCH_LOG:-}" ] || docker logs -t $id-w >"$LXCAT_BENCH_LOG" 2>&1
   docker stop $id-w >/dev/null; docker rm $id-w >/dev/null
 
   for mode in cold warm; do

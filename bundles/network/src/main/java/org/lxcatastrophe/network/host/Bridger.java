@@ -99,19 +99,25 @@ final class Bridger {
             done.add(n);
             try {
                 String mac = wrapperMac(itf.mac());
-                run("ip", "link", "add", "name", bridge, "type", "bridge");
+                // two ip processes (ip -batch) instead of one per step; the bridge's IPv6 settings go in between,
+                // while it exists and is not up yet
+                List<List<String>> create = new ArrayList<>();
+                create.add(List.of("link", "add", "name", bridge, "type", "bridge"));
                 if (itf.mtu() > 0) {
-                    run("ip", "link", "set", "dev", bridge, "mtu", String.valueOf(itf.mtu()));
+                    create.add(List.of("link", "set", "dev", bridge, "mtu", String.valueOf(itf.mtu())));
                 }
-                run("ip", "link", "set", "dev", bridge, "address", mac);
+                create.add(List.of("link", "set", "dev", bridge, "address", mac));
+                runner.runIpBatch(create);
                 quietSysctl(bridge);
-                run("ip", "link", "set", "dev", itf.name(), "down");
-                run("ip", "link", "set", "dev", itf.name(), "address", mac);
-                run("ip", "-4", "addr", "flush", "dev", itf.name());
-                run("ip", "-6", "addr", "flush", "dev", itf.name(), "scope", "global");
-                run("ip", "link", "set", "dev", itf.name(), "master", bridge);
-                run("ip", "link", "set", "dev", itf.name(), "up");
-                run("ip", "link", "set", "dev", bridge, "up");
+                runner.runIpBatch(List.of(
+                        List.of("link", "set", "dev", itf.name(), "down"),
+                        List.of("link", "set", "dev", itf.name(), "address", mac),
+                        // every IPv4 address, and the global IPv6 ones (the link-local address stays)
+                        List.of("address", "flush", "dev", itf.name(), "to", "0.0.0.0/0"),
+                        List.of("address", "flush", "dev", itf.name(), "scope", "global", "to", "::/0"),
+                        List.of("link", "set", "dev", itf.name(), "master", bridge),
+                        List.of("link", "set", "dev", itf.name(), "up"),
+                        List.of("link", "set", "dev", bridge, "up")));
                 LOG.info("bridged " + itf.name() + " into " + bridge + " (wrapper MAC " + mac + ", container MAC "
                         + itf.mac() + ", MTU " + itf.mtu() + ")");
             } catch (LxcatException e) {
@@ -133,10 +139,12 @@ final class Bridger {
 
     private void keepDnsAddress(NetworkPlan plan, String dnsAddress) throws LxcatException {
         String bridge = bridgeName(0);
-        run("ip", "addr", "replace", dnsAddress + "/32", "dev", bridge, "scope", "link");
+        List<List<String>> steps = new ArrayList<>();
+        steps.add(List.of("addr", "replace", dnsAddress + "/32", "dev", bridge, "scope", "link"));
         for (IpAddress a : plan.interfaces().get(0).ipv4()) {
-            run("ip", "route", "replace", a.address() + "/32", "dev", bridge, "src", dnsAddress);
+            steps.add(List.of("route", "replace", a.address() + "/32", "dev", bridge, "src", dnsAddress));
         }
+        runner.runIpBatch(steps);
     }
 
     /** Puts the wrapper's network back as captured, best effort (every step is tried). */
@@ -175,10 +183,6 @@ final class Bridger {
                 quiet(cmd.toArray(String[]::new));
             }
         }
-    }
-
-    private void run(String... command) throws LxcatException {
-        runner.run(List.of(command));
     }
 
     private void quiet(String... command) {

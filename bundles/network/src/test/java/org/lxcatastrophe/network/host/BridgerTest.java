@@ -42,8 +42,8 @@ public class BridgerTest {
         String mac = Bridger.wrapperMac("02:42:ac:12:00:05");
         assertEquals(List.of("ip link add name lxcat0 type bridge", "ip link set dev lxcat0 mtu 1500",
                 "ip link set dev lxcat0 address " + mac, "ip link set dev eth0 down",
-                "ip link set dev eth0 address " + mac, "ip -4 addr flush dev eth0",
-                "ip -6 addr flush dev eth0 scope global", "ip link set dev eth0 master lxcat0",
+                "ip link set dev eth0 address " + mac, "ip address flush dev eth0 to 0.0.0.0/0",
+                "ip address flush dev eth0 scope global to ::/0", "ip link set dev eth0 master lxcat0",
                 "ip link set dev eth0 up", "ip link set dev lxcat0 up",
                 "ip addr replace 169.254.53.1/32 dev lxcat0 scope link",
                 "ip route replace 172.18.0.5/32 dev lxcat0 src 169.254.53.1"), runner.commands);
