@@ -160,6 +160,11 @@ public class DistributionProcessTest {
             }
             assertTrue(shell("lxcat:status", "-h").out.contains("Shows the system container"));
 
+            // the surefire guard names an interface that does not exist: the read-only capture says so, exit status 1
+            Answer network = shell("lxcat:network");
+            assertNotEquals(network.out, 0, network.status);
+            assertTrue(network.err, network.err.contains("no such interface") && network.err.contains("NETWORK_INTERFACES"));
+
             Answer unknown = shell("lxcat:nosuch");
             assertNotEquals(0, unknown.status);
             assertTrue(unknown.err, unknown.err.contains("lxcat:nosuch"));
