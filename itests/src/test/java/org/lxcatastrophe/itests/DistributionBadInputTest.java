@@ -133,6 +133,33 @@ public class DistributionBadInputTest {
     }
 
     @Test
+    public void aCoreBundleThatCannotStartEndsTheRuntimeWithOneLine() throws Exception {
+        // a bundle in bundle/ whose activator class is missing: the runtime must not go on without it
+        Path jar = dist.resolve("bundle/zz-broken-0.0.1.jar");
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        mf.getMainAttributes().putValue("Manifest-Version", "1.0");
+        mf.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        mf.getMainAttributes().putValue("Bundle-SymbolicName", "org.lxcatastrophe.itests.broken");
+        mf.getMainAttributes().putValue("Bundle-Version", "0.0.1");
+        mf.getMainAttributes().putValue("Bundle-Activator", "org.lxcatastrophe.itests.broken.Missing");
+        try (OutputStream out = Files.newOutputStream(jar); java.util.jar.JarOutputStream j = new java.util.jar.JarOutputStream(out, mf)) {
+            j.flush();
+        }
+        try {
+            Result r = run(Duration.ofSeconds(90), env("broken"), dist.resolve("bin/lxcatastrophe").toString());
+            assertEquals(r.output, 3, r.exit);
+            List<String> severe = r.output.lines().filter(l -> l.contains(" SEVERE ")).toList();
+            assertTrue(r.output, severe.stream().anyMatch(l -> l.contains("core bundle org.lxcatastrophe.itests.broken failed to start")
+                    && l.contains("ClassNotFoundException") && l.contains("org.lxcatastrophe.itests.broken.Missing")
+                    && l.contains("exit status 3")));
+            assertFalse(r.output, r.output.contains("\tat "));
+            assertFalse("a container directory was made", Files.exists(work.resolve("containers/broken")));
+        } finally {
+            Files.delete(jar);
+        }
+    }
+
+    @Test
     public void anInvalidEtcFileValueNamesTheFile() throws Exception {
         Path cfg = dist.resolve("etc/org.lxcatastrophe.idmap.cfg");
         String before = Files.readString(cfg);

@@ -25,7 +25,23 @@ final class FrameworkLogger extends org.apache.felix.framework.Logger {
                 // Felix repeats the exception in the message; keep the line short
                 text = msg.substring(0, msg.indexOf(throwable.getMessage())).replaceAll("[\\s(]+$", "");
             }
+            if (throwable != null && julLevel.intValue() >= Level.WARNING.intValue()) {
+                // "Activator start error in bundle X" says nothing of why: the one line names the root cause
+                text = text + " (" + rootCause(throwable) + ")";
+            }
             LOG.log(julLevel, text, throwable);
         }
+    }
+
+    /** "ClassNotFoundException: a.B" of the innermost cause (with its message when it has one). */
+    static String rootCause(Throwable t) {
+        if (t == null) {
+            return "no cause given";
+        }
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage().strip().replace('\n', ' '));
     }
 }

@@ -83,6 +83,38 @@ public final class Launcher {
         root.addHandler(handler);
     }
 
+    /** Exit status when a bundle of the core set cannot start. */
+    static final int CORE_BUNDLE_FAILED = 3;
+
+    /**
+     * A core bundle (bundle/, installed by reference) that fails to start leaves a runtime that would run without a
+     * piece it needs (without the metatype service, for one, the environment never reaches the configuration and the
+     * image comes from the default server): one line with the cause, and the runtime ends with exit status 3.
+     * A plugin of deploy/ that fails is only logged (the lifecycle says which adapters it has).
+     */
+    static void stopWhenACoreBundleFails(Framework framework, java.util.concurrent.atomic.AtomicBoolean starting) {
+        framework.getBundleContext().addFrameworkListener(e -> {
+            Bundle b = e.getBundle();
+            // only the start-up's bundle starts (a listener that throws later is an ERROR event too, and only logged)
+            if (e.getType() != FrameworkEvent.ERROR || !starting.get() || !(e.getThrowable() instanceof BundleException)
+                    || b == null || b.getBundleId() == 0
+                    || !b.getLocation().startsWith("reference:") || System.getProperty(EXIT_CODE_PROPERTY) != null) {
+                return;
+            }
+            System.setProperty(EXIT_CODE_PROPERTY, Integer.toString(CORE_BUNDLE_FAILED));
+            LOG.severe("core bundle " + b.getSymbolicName() + " failed to start (" + FrameworkLogger.rootCause(e.getThrowable())
+                    + "); stopping (exit status " + CORE_BUNDLE_FAILED + ")");
+            Thread t = new Thread(() -> {
+                try {
+                    framework.stop();
+                } catch (BundleException ex) {
+                    LOG.log(Level.FINE, "stop failed", ex);
+                }
+            }, "lxcat-core-bundle-failed");
+            t.start();
+        });
+    }
+
     /** Start-up phases on the debug log, each with the milliseconds since the JVM started (LXCAT_DEBUG=1). */
     private static final class Phases {
         private final long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -140,13 +172,18 @@ public final class Launcher {
                 deployLevel == null ? 0 : startLevel(deployLevel));
         startEarly(framework, props.get(EARLY_BUNDLES_PROPERTY));
         installSignalHandlers(framework);
+        java.util.concurrent.atomic.AtomicBoolean starting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        stopWhenACoreBundleFails(framework, starting);
         phases.done("core bundles installed");
         framework.start();
         phases.done("start level 1");
         framework.adapt(FrameworkWiring.class).resolveBundles(null);
         phases.done("resolved");
         if (System.getProperty(EXIT_CODE_PROPERTY) == null && framework.getState() == Bundle.ACTIVE) {
-            framework.adapt(FrameworkStartLevel.class).setStartLevel(finalLevel, e -> phases.done("start level " + finalLevel));
+            framework.adapt(FrameworkStartLevel.class).setStartLevel(finalLevel, e -> {
+                starting.set(false);
+                phases.done("start level " + finalLevel);
+            });
         }
         LOG.fine("Framework started");
 
