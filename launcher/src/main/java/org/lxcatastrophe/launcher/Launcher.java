@@ -117,10 +117,12 @@ public final class Launcher {
 
     /** Start-up phases on the debug log, each with the milliseconds since the JVM started (LXCAT_DEBUG=1). */
     private static final class Phases {
-        private final long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        // only when debugging: the management beans would cost a few hundred classes on every start
+        private final long jvmStart = LOG.isLoggable(Level.FINE)
+                ? java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime() : 0;
 
         void done(String phase) {
-            if (LOG.isLoggable(Level.FINE)) {
+            if (jvmStart != 0 && LOG.isLoggable(Level.FINE)) {
                 LOG.fine(phase + " at " + (System.currentTimeMillis() - jvmStart) + " ms");
             }
         }
