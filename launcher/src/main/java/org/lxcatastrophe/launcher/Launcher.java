@@ -92,13 +92,12 @@ public final class Launcher {
      * image comes from the default server): one line with the cause, and the runtime ends with exit status 3.
      * A plugin of deploy/ that fails is only logged (the lifecycle says which adapters it has).
      */
-    static void stopWhenACoreBundleFails(Framework framework, java.util.concurrent.atomic.AtomicBoolean starting) {
+    static void stopWhenACoreBundleFails(Framework framework, Set<Long> core, java.util.concurrent.atomic.AtomicBoolean starting) {
         framework.getBundleContext().addFrameworkListener(e -> {
             Bundle b = e.getBundle();
             // only the start-up's bundle starts (a listener that throws later is an ERROR event too, and only logged)
             if (e.getType() != FrameworkEvent.ERROR || !starting.get() || !(e.getThrowable() instanceof BundleException)
-                    || b == null || b.getBundleId() == 0
-                    || !b.getLocation().startsWith("reference:") || System.getProperty(EXIT_CODE_PROPERTY) != null) {
+                    || b == null || !core.contains(b.getBundleId()) || System.getProperty(EXIT_CODE_PROPERTY) != null) {
                 return;
             }
             System.setProperty(EXIT_CODE_PROPERTY, Integer.toString(CORE_BUNDLE_FAILED));
@@ -170,12 +169,14 @@ public final class Launcher {
             });
         }
         AutoProcessor.process(frameworkProps, framework.getBundleContext());
-        installCoreBundles(framework.getBundleContext(), deployDir == null ? new File(home, "bundle") : new File(deployDir),
-                deployLevel == null ? 0 : startLevel(deployLevel));
+        List<Bundle> core = installCoreBundles(framework.getBundleContext(),
+                deployDir == null ? new File(home, "bundle") : new File(deployDir), deployLevel == null ? 0 : startLevel(deployLevel));
         startEarly(framework, props.get(EARLY_BUNDLES_PROPERTY));
         installSignalHandlers(framework);
         java.util.concurrent.atomic.AtomicBoolean starting = new java.util.concurrent.atomic.AtomicBoolean(true);
-        stopWhenACoreBundleFails(framework, starting);
+        Set<Long> coreIds = new HashSet<>();
+        core.forEach(b -> coreIds.add(b.getBundleId()));
+        stopWhenACoreBundleFails(framework, coreIds, starting);
         phases.done("core bundles installed");
         framework.start();
         phases.done("start level 1");
@@ -204,9 +205,9 @@ public final class Launcher {
     /**
      * Installs and starts (persistently, at {@code level} unless 0) every jar of the core bundle folder, in name order,
      * by reference: Felix reads the jar where it lies instead of copying it into its cache first (the cache is new at
-     * every start, so copying cost ~15 MB of writes per start).
+     * every start, so copying cost ~15 MB of writes per start). Returns the installed bundles.
      */
-    static void installCoreBundles(BundleContext context, File dir, int level) throws BundleException {
+    static List<Bundle> installCoreBundles(BundleContext context, File dir, int level) throws BundleException {
         File[] jars = dir.listFiles((d, name) -> name.endsWith(".jar"));
         if (jars == null) {
             throw new IllegalStateException("core bundle folder " + dir + " is missing; start the runtime with bin/lxcatastrophe");
@@ -225,6 +226,7 @@ public final class Launcher {
                 bundle.start();
             }
         }
+        return installed;
     }
 
     /** Bundles named in {@code early} get start level 1, so Config Admin plugins are in place before components read configuration. */
