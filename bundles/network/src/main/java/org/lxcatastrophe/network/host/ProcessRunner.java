@@ -28,38 +28,13 @@ final class ProcessRunner implements CommandRunner {
     @Override
     public String run(List<String> command) throws LxcatException {
         LOG.fine(() -> "run: " + String.join(" ", command));
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-        } catch (IOException e) {
-            throw new LxcatException("cannot run " + command.get(0) + ": " + e.getMessage()
-                    + " (is it installed and on the PATH?)", e);
+        Output o = exec(command, null);
+        if (o.status() != 0) {
+            String stderr = o.stderr().strip().replace('\n', ' ');
+            throw new LxcatException("'" + String.join(" ", command) + "' failed with status " + o.status()
+                    + (stderr.isEmpty() ? "" : ": " + stderr));
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
-        try {
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new LxcatException("'" + String.join(" ", command) + "' did not finish within "
-                        + timeoutSeconds + " s");
-            }
-            int status = process.exitValue();
-            String stdout = out.get(5, TimeUnit.SECONDS);
-            String stderr = err.get(5, TimeUnit.SECONDS).strip().replace('\n', ' ');
-            if (status != 0) {
-                throw new LxcatException("'" + String.join(" ", command) + "' failed with status " + status
-                        + (stderr.isEmpty() ? "" : ": " + stderr));
-            }
-            return stdout;
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new LxcatException("interrupted while running " + command.get(0), e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.log(Level.FINE, "reading output failed", e);
-            throw new LxcatException("cannot read the output of " + command.get(0) + ": " + e.getMessage(), e);
-        }
+        return o.stdout();
     }
 
     /** {@code ip -batch -}: the commands on its standard input, one per line; names the step that failed. */
@@ -77,37 +52,51 @@ final class ProcessRunner implements CommandRunner {
             script.append(String.join(" ", c)).append('\n');
         }
         LOG.fine(() -> "run: ip -batch - <<\n" + script);
+        Output o = exec(List.of("ip", "-batch", "-"), script.toString());
+        if (o.status() != 0) {
+            throw new LxcatException(batchFailure(commands, o.status(), o.stderr()));
+        }
+    }
+
+    private record Output(int status, String stdout, String stderr) {
+    }
+
+    /** Runs {@code command} with {@code stdin} (null: /dev/null) within the timeout; any exit status is returned. */
+    private Output exec(List<String> command, String stdin) throws LxcatException {
+        String label = String.join(" ", command);
         Process process;
         try {
-            process = new ProcessBuilder("ip", "-batch", "-").start();
+            ProcessBuilder pb = new ProcessBuilder(command);
+            if (stdin == null) {
+                pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            }
+            process = pb.start();
         } catch (IOException e) {
-            throw new LxcatException("cannot run ip: " + e.getMessage() + " (is iproute2 installed and on the PATH?)", e);
+            throw new LxcatException("cannot run " + command.get(0) + ": " + e.getMessage()
+                    + " (is it installed and on the PATH?)", e);
         }
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
         try {
-            try (var stdin = process.getOutputStream()) {
-                stdin.write(script.toString().getBytes(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                // ip ended early (it stops at the first failing line): its status and stderr tell why
+            if (stdin != null) {
+                try (var in = process.getOutputStream()) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // the command ended early (ip -batch stops at the first failing line): its status tells why
+                }
             }
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new LxcatException("'ip -batch -' did not finish within " + timeoutSeconds + " s");
+                throw new LxcatException("'" + label + "' did not finish within " + timeoutSeconds + " s");
             }
-            out.get(5, TimeUnit.SECONDS);
-            String stderr = err.get(5, TimeUnit.SECONDS);
-            int status = process.exitValue();
-            if (status != 0) {
-                throw new LxcatException(batchFailure(commands, status, stderr));
-            }
+            return new Output(process.exitValue(), out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new LxcatException("interrupted while running ip", e);
+            throw new LxcatException("interrupted while running " + command.get(0), e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             LOG.log(Level.FINE, "reading output failed", e);
-            throw new LxcatException("cannot read the output of ip: " + e.getMessage(), e);
+            throw new LxcatException("cannot read the output of " + command.get(0) + ": " + e.getMessage(), e);
         }
     }
 
