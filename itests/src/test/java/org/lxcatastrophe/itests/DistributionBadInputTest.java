@@ -126,6 +126,9 @@ public class DistributionBadInputTest {
             { "NETWORK_BRIDGE_PREFIX", "averyverylongprefix", "network.bridge.prefix (NETWORK_BRIDGE_PREFIX)" },
             { "CONTAINER_AUTOSTART", "maybe", "'maybe' is not true or false" },
             { "SSH_KEYS_POLICY", "x", "'x' is not one of merge, replace" },
+            { "SSH_USER", "Bad User", "ssh.user (SSH_USER) 'Bad User' is not a valid user name" },
+            { "SSH_AUTHORIZED_KEYS_URL", "ftp://example.org/u.keys", "ssh.authorized.keys.url (SSH_AUTHORIZED_KEYS_URL) must be an https:// URL" },
+            { "SSH_KEYS_URL_TIMEOUT", "0", "ssh.keys.url.timeout (SSH_KEYS_URL_TIMEOUT) must be a positive number of seconds" },
         };
         for (String[] c : cases) {
             refused(c[0], c[1], c[2]);

@@ -50,11 +50,32 @@ public class SshKeyDeployer implements SshKeyService {
             int urlMaxBytes, ConfigurationException error) {
     }
 
+    /**
+     * An invalid setting at start-up fails the activation: the runtime ends with exit status 2 and the one line, before
+     * anything is prepared (the other components do the same).
+     */
     @Activate
+    void activate(SshKeysConfig config) throws ConfigurationException {
+        configure(config);
+        if (settings.error() != null) {
+            throw settings.error();
+        }
+    }
+
+    /**
+     * A change while the runtime runs never fails (SCR would deactivate the service and the lifecycle with it): an
+     * invalid value is logged now and refused by the next container start.
+     */
     @Modified
     void configure(SshKeysConfig config) {
         settings = settings(config);
+        if (settings.error() != null && activated) {
+            LOG.warning(settings.error().getMessage() + " (the next container start refuses it)");
+        }
+        activated = true;
     }
+
+    private volatile boolean activated;
 
     static Settings settings(SshKeysConfig c) {
         try {
