@@ -17,9 +17,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
-import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.RuleChain;
 import org.junit.rules.TemporaryFolder;
 import org.lxcatastrophe.api.LxcatException;
 import org.lxcatastrophe.api.idmap.IdRange;
@@ -29,28 +29,17 @@ import org.lxcatastrophe.api.image.ImageRef;
 
 /** Bad input: one clear message each, no half-written rootfs, the cache not poisoned. */
 public class ImageBadInputTest {
+    private final TemporaryFolder tmp = new TemporaryFolder();
+    private final ServedImage images = new ServedImage(tmp);
     @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
+    public final RuleChain rules = RuleChain.outerRule(tmp).around(images);
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
     private static final ImageRef REF = new ImageRef("debian", "bookworm", "amd64", "default");
     private static final IdRange IDS = new IdRange(100000, 65536);
-    private Path server;
-    private Path cache;
-    private Path build;
-    private TestServer http;
     private Path mount;
-
-    @Before
-    public void setUp() throws Exception {
-        server = tmp.newFolder("server").toPath();
-        cache = tmp.getRoot().toPath().resolve("cache");
-        build = TestImages.build(server);
-        http = new TestServer(server);
-    }
 
     @After
     public void tearDown() throws Exception {
-        http.close();
         if (mount != null) {
             new ProcessBuilder("umount", "-l", mount.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
         }
@@ -67,13 +56,13 @@ public class ImageBadInputTest {
     }
 
     private void notCached() {
-        assertEquals(Optional.empty(), new ImageCache(cache).read(REF));
+        assertEquals(Optional.empty(), new ImageCache(images.cache).read(REF));
     }
 
     @Test
     public void unknownImageListsTheClosestOffer() throws Exception {
-        ImageServiceImpl s = TestImages.service(http.uri(), cache);
-        assertEquals("no image debian/bookworm/amd64/cloud on " + http.uri() + "; for debian/bookworm it offers arch/variant amd64/default"
+        ImageServiceImpl s = TestImages.service(images.http.uri(), images.cache);
+        assertEquals("no image debian/bookworm/amd64/cloud on " + images.http.uri() + "; for debian/bookworm it offers arch/variant amd64/default"
                 + " (set DIST_NAME, DIST_FLAVOUR, DIST_ARCH, DIST_VARIANT accordingly)", fetchError(s, new ImageRef("debian", "bookworm", "amd64", "cloud")));
         assertTrue(fetchError(s, new ImageRef("debian", "bookworm", "arm64", "default")).contains("it offers arch/variant amd64/default"));
         assertTrue(fetchError(s, new ImageRef("debian", "trixie", "amd64", "default")).contains("for debian it offers the releases bookworm"));
@@ -87,26 +76,26 @@ public class ImageBadInputTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        String m = fetchError(TestImages.service(URI.create("http://127.0.0.1:" + port + "/"), cache, "image.download.tries", 1, "image.protocol", "lxc"), REF);
+        String m = fetchError(TestImages.service(URI.create("http://127.0.0.1:" + port + "/"), images.cache, "image.download.tries", 1, "image.protocol", "lxc"), REF);
         assertTrue(m, m.startsWith("cannot connect to 127.0.0.1:" + port + " for http://127.0.0.1:" + port + "/meta/1.0/index-system.7: check IMAGE_SERVER and the network"));
         notCached();
     }
 
     @Test
     public void http404And500() throws Exception {
-        http.statusFor.put("/rootfs.tar.xz", 404);
-        String m = fetchError(TestImages.service(http.uri(), cache, "image.download.tries", 2), REF);
+        images.http.statusFor.put("/rootfs.tar.xz", 404);
+        String m = fetchError(TestImages.service(images.http.uri(), images.cache, "image.download.tries", 2), REF);
         assertTrue(m, m.endsWith("/rootfs.tar.xz not found on the server (HTTP 404)"));
-        assertEquals("a 404 is not retried", 1, http.count("/rootfs.tar.xz"));
+        assertEquals("a 404 is not retried", 1, images.http.count("/rootfs.tar.xz"));
         notCached();
-        http.statusFor.put("/rootfs.tar.xz", 500);
-        m = fetchError(TestImages.service(http.uri(), cache, "image.download.tries", 2), REF);
-        assertTrue(m, m.startsWith("server answered HTTP 500 for " + http.uri() + "images/") && m.endsWith("(gave up after 2 tries)"));
-        assertEquals(3, http.count("/rootfs.tar.xz"));
+        images.http.statusFor.put("/rootfs.tar.xz", 500);
+        m = fetchError(TestImages.service(images.http.uri(), images.cache, "image.download.tries", 2), REF);
+        assertTrue(m, m.startsWith("server answered HTTP 500 for " + images.http.uri() + "images/") && m.endsWith("(gave up after 2 tries)"));
+        assertEquals(3, images.http.count("/rootfs.tar.xz"));
         notCached();
         // the server recovers: the fetch works and is trusted
-        http.statusFor.clear();
-        assertTrue(TestImages.service(http.uri(), cache).fetch(REF, FetchOptions.DEFAULT).downloaded());
+        images.http.statusFor.clear();
+        assertTrue(TestImages.service(images.http.uri(), images.cache).fetch(REF, FetchOptions.DEFAULT).downloaded());
     }
 
     @Test
@@ -139,13 +128,13 @@ public class ImageBadInputTest {
 
     /** The server publishes a broken rootfs with matching checksums: the download verifies, the extraction must not. */
     private void publish(byte[] rootfs) throws Exception {
-        Files.write(build.resolve("rootfs.tar.xz"), rootfs);
-        Files.writeString(build.resolve("SHA256SUMS"), Verifier.sha256(build.resolve("rootfs.tar.xz")) + "  rootfs.tar.xz\n");
+        Files.write(images.build.resolve("rootfs.tar.xz"), rootfs);
+        Files.writeString(images.build.resolve("SHA256SUMS"), Verifier.sha256(images.build.resolve("rootfs.tar.xz")) + "  rootfs.tar.xz\n");
     }
 
     private void extractionFails(String expect) throws Exception {
         assumeTrue("chown to shifted ids needs root", ROOT);
-        ImageServiceImpl s = TestImages.service(http.uri(), cache);
+        ImageServiceImpl s = TestImages.service(images.http.uri(), images.cache);
         CachedImage c = s.fetch(REF, FetchOptions.DEFAULT);
         Path dir = tmp.getRoot().toPath().resolve("containers/bad");
         try {
@@ -162,14 +151,14 @@ public class ImageBadInputTest {
 
     @Test
     public void truncatedXz() throws Exception {
-        byte[] whole = Files.readAllBytes(build.resolve("rootfs.tar.xz"));
+        byte[] whole = Files.readAllBytes(images.build.resolve("rootfs.tar.xz"));
         publish(java.util.Arrays.copyOf(whole, whole.length / 2));
         extractionFails("rootfs.tar.xz");
     }
 
     @Test
     public void corruptXz() throws Exception {
-        byte[] whole = Files.readAllBytes(build.resolve("rootfs.tar.xz"));
+        byte[] whole = Files.readAllBytes(images.build.resolve("rootfs.tar.xz"));
         for (int i = whole.length / 3; i < whole.length / 3 + 16; i++) {
             whole[i] ^= 0x5a;
         }
@@ -198,14 +187,14 @@ public class ImageBadInputTest {
         new java.util.Random(3).nextBytes(noise);
         org.apache.commons.compress.archivers.tar.TarArchiveEntry e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("usr/big");
         e.setMode(0644);
-        TestImages.build(server, "default", TestImages.BUILD, TestImages.rootfs().add(e, noise), TestImages.meta());
+        TestImages.build(images.server, "default", TestImages.BUILD, TestImages.rootfs().add(e, noise), TestImages.meta());
     }
 
     @Test
     public void fullDiskWhileExtracting() throws Exception {
         Path small = tmpfs("1m");
         bigImage();
-        ImageServiceImpl s = TestImages.service(http.uri(), cache);
+        ImageServiceImpl s = TestImages.service(images.http.uri(), images.cache);
         CachedImage c = s.fetch(REF, FetchOptions.DEFAULT);
         try {
             s.extract(c, small.resolve("c1"), "c1", IDS);
@@ -224,7 +213,7 @@ public class ImageBadInputTest {
     public void fullDiskWhileDownloading() throws Exception {
         Path small = tmpfs("1m");
         bigImage();
-        String m = fetchError(TestImages.service(http.uri(), small.resolve("cache"), "image.download.tries", 1), REF);
+        String m = fetchError(TestImages.service(images.http.uri(), small.resolve("cache"), "image.download.tries", 1), REF);
         assertTrue(m, m.contains("No space left on device"));
         assertEquals(Optional.empty(), new ImageCache(small.resolve("cache")).read(REF));
     }
@@ -233,21 +222,21 @@ public class ImageBadInputTest {
     public void aTransferCutWithoutRangeSupportIsRestarted() throws Exception {
         // the cut happens on a file whose size the index does not give; the retry resumes (the test server supports
         // ranges), and a stale .part larger than the file is restarted from zero
-        http.cutOnceAfter.put("/rootfs.tar.xz", 100L);
-        CachedImage c = TestImages.service(http.uri(), cache).fetch(REF, FetchOptions.DEFAULT);
-        assertEquals(Verifier.sha256(build.resolve("rootfs.tar.xz")), Verifier.sha256(c.rootfs()));
-        assertEquals(2, http.count("/rootfs.tar.xz"));
-        assertEquals(1, http.ranged.get());
+        images.http.cutOnceAfter.put("/rootfs.tar.xz", 100L);
+        CachedImage c = TestImages.service(images.http.uri(), images.cache).fetch(REF, FetchOptions.DEFAULT);
+        assertEquals(Verifier.sha256(images.build.resolve("rootfs.tar.xz")), Verifier.sha256(c.rootfs()));
+        assertEquals(2, images.http.count("/rootfs.tar.xz"));
+        assertEquals(1, images.http.ranged.get());
     }
 
     @Test
     public void aStalePartialLongerThanTheFileIsRestarted() throws Exception {
-        Path staging = Files.createDirectories(cache.resolve("debian/bookworm/amd64/.default.partial"));
+        Path staging = Files.createDirectories(images.cache.resolve("debian/bookworm/amd64/.default.partial"));
         Files.writeString(staging.resolve(".for_build"), TestImages.BUILD + "\n");
         try (RandomAccessFile f = new RandomAccessFile(staging.resolve("rootfs.tar.xz.part").toFile(), "rw")) {
-            f.setLength(Files.size(build.resolve("rootfs.tar.xz")) + 1000);
+            f.setLength(Files.size(images.build.resolve("rootfs.tar.xz")) + 1000);
         }
-        CachedImage c = TestImages.service(http.uri(), cache).fetch(REF, FetchOptions.DEFAULT);
-        assertEquals(Verifier.sha256(build.resolve("rootfs.tar.xz")), Verifier.sha256(c.rootfs()));
+        CachedImage c = TestImages.service(images.http.uri(), images.cache).fetch(REF, FetchOptions.DEFAULT);
+        assertEquals(Verifier.sha256(images.build.resolve("rootfs.tar.xz")), Verifier.sha256(c.rootfs()));
     }
 }

@@ -15,10 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.RuleChain;
 import org.junit.rules.TemporaryFolder;
 import org.lxcatastrophe.api.LxcatException;
 import org.lxcatastrophe.api.idmap.IdRange;
@@ -33,47 +32,33 @@ import org.lxcatastrophe.api.image.ImageRef;
  * meta.tar.xz (config-user, templates, excludes-user, create-message).
  */
 public class ImageServiceTest {
+    private final TemporaryFolder tmp = new TemporaryFolder();
+    private final ServedImage images = new ServedImage(tmp);
     @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
+    public final RuleChain rules = RuleChain.outerRule(tmp).around(images);
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
     private static final ImageRef REF = new ImageRef("debian", "bookworm", "amd64", "default");
-    private Path server;
-    private Path cache;
-    private TestServer http;
-
-    @Before
-    public void setUp() throws Exception {
-        server = tmp.newFolder("server").toPath();
-        cache = tmp.getRoot().toPath().resolve("cache");
-        TestImages.build(server);
-        http = new TestServer(server);
-    }
-
-    @After
-    public void tearDown() {
-        http.close();
-    }
 
     @Test
     public void cacheLayoutAndAlreadyUpToDate() throws Exception {
-        ImageServiceImpl s = TestImages.service(http.uri(), cache);
+        ImageServiceImpl s = TestImages.service(images.http.uri(), images.cache);
         CachedImage c = s.fetch(REF, FetchOptions.DEFAULT);
         assertTrue(c.downloaded());
-        Path entry = cache.resolve("debian/bookworm/amd64/default");
+        Path entry = images.cache.resolve("debian/bookworm/amd64/default");
         assertEquals(entry, c.directory());
         assertEquals(entry.resolve("rootfs.tar.xz"), c.rootfs());
         assertEquals(TestImages.BUILD + "\n", TestImages.read(entry.resolve("build_id")));
         assertEquals("lxc\n", TestImages.read(entry.resolve("protocol")));
         assertEquals(Instant.ofEpochSecond(4102444800L), c.expiry());
         assertTrue(Files.isRegularFile(entry.resolve("meta.tar.xz")));
-        assertEquals(TestImages.read(server.resolve("images/debian/bookworm/amd64/default/" + TestImages.BUILD + "/rootfs.tar.xz")),
+        assertEquals(TestImages.read(images.server.resolve("images/debian/bookworm/amd64/default/" + TestImages.BUILD + "/rootfs.tar.xz")),
                 TestImages.read(entry.resolve("rootfs.tar.xz")));
         // nothing but the entry and its lock: no staging leftovers
         try (var l = Files.list(entry.getParent())) {
             assertEquals(List.of(".default.lock", "default"), l.map(p -> p.getFileName().toString()).sorted().toList());
         }
-        assertTrue(http.lastUserAgent, http.lastUserAgent.startsWith("lxcatastrophe/"));
-        assertEquals(1, http.count("/rootfs.tar.xz"));
+        assertTrue(images.http.lastUserAgent, images.http.lastUserAgent.startsWith("lxcatastrophe/"));
+        assertEquals(1, images.http.count("/rootfs.tar.xz"));
 
         try (TestImages.Log log = new TestImages.Log()) {
             CachedImage again = s.fetch(REF, FetchOptions.DEFAULT);
@@ -81,47 +66,47 @@ public class ImageServiceTest {
             assertEquals(TestImages.BUILD, again.buildId());
             assertTrue(log.text(), log.text().contains("debian/bookworm/amd64/default is already up to date (build " + TestImages.BUILD + ")"));
         }
-        assertEquals("no second download", 1, http.count("/rootfs.tar.xz"));
-        assertEquals(1, http.count("/meta.tar.xz"));
+        assertEquals("no second download", 1, images.http.count("/rootfs.tar.xz"));
+        assertEquals(1, images.http.count("/meta.tar.xz"));
         assertEquals(List.of(REF), s.cached().stream().map(CachedImage::ref).toList());
     }
 
     @Test
     public void aNewBuildOnTheServerIsDownloaded() throws Exception {
-        ImageServiceImpl s = TestImages.service(http.uri(), cache);
+        ImageServiceImpl s = TestImages.service(images.http.uri(), images.cache);
         s.fetch(REF, FetchOptions.DEFAULT);
-        TestImages.build(server, "default", "20240201_05:24", TestImages.rootfs().file("etc/new", "new"), TestImages.meta());
+        TestImages.build(images.server, "default", "20240201_05:24", TestImages.rootfs().file("etc/new", "new"), TestImages.meta());
         CachedImage c = s.fetch(REF, FetchOptions.DEFAULT);
         assertTrue(c.downloaded());
         assertEquals("20240201_05:24", c.buildId());
-        assertEquals(2, http.count("/rootfs.tar.xz"));
-        assertFalse(Files.exists(cache.resolve("debian/bookworm/amd64/.default.old")));
+        assertEquals(2, images.http.count("/rootfs.tar.xz"));
+        assertFalse(Files.exists(images.cache.resolve("debian/bookworm/amd64/.default.old")));
     }
 
     @Test
     public void forceUsesTheCacheWithoutTheServer() throws Exception {
-        ImageServiceImpl s = TestImages.service(http.uri(), cache);
+        ImageServiceImpl s = TestImages.service(images.http.uri(), images.cache);
         try {
             s.fetch(REF, new FetchOptions(true, false));
             fail();
         } catch (LxcatException e) {
-            assertEquals("no cached build of debian/bookworm/amd64/default in " + cache + ": unset IMAGE_CACHE_FORCE to download it", e.getMessage());
+            assertEquals("no cached build of debian/bookworm/amd64/default in " + images.cache + ": unset IMAGE_CACHE_FORCE to download it", e.getMessage());
         }
         s.fetch(REF, FetchOptions.DEFAULT);
-        int before = http.requests.size();
-        http.close();
+        int before = images.http.requests.size();
+        images.http.close();
         CachedImage c = s.fetch(REF, new FetchOptions(true, false));
         assertFalse(c.downloaded());
-        assertEquals(before, http.requests.size());
+        assertEquals(before, images.http.requests.size());
         // the setting does the same
-        assertFalse(TestImages.service(http.uri(), cache, "image.cache.force", true).fetch(REF, FetchOptions.DEFAULT).downloaded());
+        assertFalse(TestImages.service(images.http.uri(), images.cache, "image.cache.force", true).fetch(REF, FetchOptions.DEFAULT).downloaded());
     }
 
     @Test
     public void anUnreachableServerFallsBackToAnUnexpiredCache() throws Exception {
-        ImageServiceImpl s = TestImages.service(http.uri(), cache, "image.download.tries", 1);
+        ImageServiceImpl s = TestImages.service(images.http.uri(), images.cache, "image.download.tries", 1);
         s.fetch(REF, FetchOptions.DEFAULT);
-        http.close();
+        images.http.close();
         try (TestImages.Log log = new TestImages.Log()) {
             assertFalse(s.fetch(REF, FetchOptions.DEFAULT).downloaded());
             assertTrue(log.text(), log.text().contains("using the cached build " + TestImages.BUILD));
@@ -135,9 +120,9 @@ public class ImageServiceTest {
         Path other = tmp.newFolder("expired").toPath();
         TestImages.build(other, "default", TestImages.BUILD, TestImages.rootfs(), meta);
         try (TestServer h = new TestServer(other)) {
-            ImageServiceImpl s = TestImages.service(h.uri(), cache, "image.download.tries", 1);
+            ImageServiceImpl s = TestImages.service(h.uri(), images.cache, "image.download.tries", 1);
             assertEquals(Instant.ofEpochSecond(1000), s.fetch(REF, FetchOptions.DEFAULT).expiry());
-            assertEquals(Instant.ofEpochSecond(1000), new ImageCache(cache).read(REF).get().expiry());
+            assertEquals(Instant.ofEpochSecond(1000), new ImageCache(images.cache).read(REF).get().expiry());
             h.close();
             try {
                 s.fetch(REF, FetchOptions.DEFAULT);
@@ -150,17 +135,17 @@ public class ImageServiceTest {
 
     @Test
     public void flushDownloadsAgain() throws Exception {
-        ImageServiceImpl s = TestImages.service(http.uri(), cache);
+        ImageServiceImpl s = TestImages.service(images.http.uri(), images.cache);
         s.fetch(REF, FetchOptions.DEFAULT);
         assertTrue(s.fetch(REF, new FetchOptions(false, true)).downloaded());
-        assertEquals(2, http.count("/rootfs.tar.xz"));
-        assertTrue(TestImages.service(http.uri(), cache, "image.cache.flush", true).fetch(REF, FetchOptions.DEFAULT).downloaded());
-        assertEquals(3, http.count("/rootfs.tar.xz"));
+        assertEquals(2, images.http.count("/rootfs.tar.xz"));
+        assertTrue(TestImages.service(images.http.uri(), images.cache, "image.cache.flush", true).fetch(REF, FetchOptions.DEFAULT).downloaded());
+        assertEquals(3, images.http.count("/rootfs.tar.xz"));
     }
 
     @Test
     public void leftoversOfACrashAreNeverTrusted() throws Exception {
-        Path parent = Files.createDirectories(cache.resolve("debian/bookworm/amd64"));
+        Path parent = Files.createDirectories(images.cache.resolve("debian/bookworm/amd64"));
         // a crash after the download but before the commit: staging with files but no build_id is not an entry
         Path staging = Files.createDirectories(parent.resolve(".default.partial"));
         Files.writeString(staging.resolve(".for_build"), "19990101_00:00\n");
@@ -171,32 +156,32 @@ public class ImageServiceTest {
         Files.writeString(entry.resolve("rootfs.tar.xz"), "corrupt");
         Files.writeString(entry.resolve("meta.tar.xz"), "corrupt");
         Files.writeString(entry.resolve(".build_id.tmp"), TestImages.BUILD + "\n");
-        ImageCache c = new ImageCache(cache);
+        ImageCache c = new ImageCache(images.cache);
         assertEquals(Optional.empty(), c.read(REF));
         assertEquals(List.of(), c.all());
-        CachedImage got = TestImages.service(http.uri(), cache).fetch(REF, FetchOptions.DEFAULT);
+        CachedImage got = TestImages.service(images.http.uri(), images.cache).fetch(REF, FetchOptions.DEFAULT);
         assertTrue(got.downloaded());
-        assertEquals(Verifier.sha256(server.resolve("images/debian/bookworm/amd64/default/" + TestImages.BUILD + "/rootfs.tar.xz")),
+        assertEquals(Verifier.sha256(images.server.resolve("images/debian/bookworm/amd64/default/" + TestImages.BUILD + "/rootfs.tar.xz")),
                 Verifier.sha256(got.rootfs()));
         assertFalse(Files.exists(staging));
     }
 
     @Test
     public void sha256sumsMismatchIsRefusedAndNothingIsCached() throws Exception {
-        Path dir = server.resolve("images/debian/bookworm/amd64/default/" + TestImages.BUILD);
+        Path dir = images.server.resolve("images/debian/bookworm/amd64/default/" + TestImages.BUILD);
         Files.writeString(dir.resolve("SHA256SUMS"), "0".repeat(64) + "  rootfs.tar.xz\n");
         try {
-            TestImages.service(http.uri(), cache).fetch(REF, FetchOptions.DEFAULT);
+            TestImages.service(images.http.uri(), images.cache).fetch(REF, FetchOptions.DEFAULT);
             fail();
         } catch (LxcatException e) {
             assertTrue(e.getMessage(), e.getMessage().startsWith("sha256 mismatch for rootfs.tar.xz: expected " + "0".repeat(64) + ", got "));
             assertTrue(e.getMessage(), e.getMessage().contains("the file was discarded"));
         }
-        assertEquals(Optional.empty(), new ImageCache(cache).read(REF));
-        assertFalse(Files.exists(cache.resolve("debian/bookworm/amd64/.default.partial/rootfs.tar.xz")));
+        assertEquals(Optional.empty(), new ImageCache(images.cache).read(REF));
+        assertFalse(Files.exists(images.cache.resolve("debian/bookworm/amd64/.default.partial/rootfs.tar.xz")));
         // the server is fixed: the next fetch works
-        TestImages.build(server);
-        assertTrue(TestImages.service(http.uri(), cache).fetch(REF, FetchOptions.DEFAULT).downloaded());
+        TestImages.build(images.server);
+        assertTrue(TestImages.service(images.http.uri(), images.cache).fetch(REF, FetchOptions.DEFAULT).downloaded());
     }
 
     @Test
@@ -209,48 +194,48 @@ public class ImageServiceTest {
     @Test
     public void gpgSignaturesAreCheckedAgainstTheKeyring() throws Exception {
         Keys keys = new Keys("images <images@example.org>");
-        Path dir = server.resolve("images/debian/bookworm/amd64/default/" + TestImages.BUILD);
+        Path dir = images.server.resolve("images/debian/bookworm/amd64/default/" + TestImages.BUILD);
         for (String f : List.of("rootfs.tar.xz", "meta.tar.xz", "SHA256SUMS")) {
             keys.signFile(dir.resolve(f));
         }
         Path ring = keys.writeKeyring(tmp.getRoot().toPath().resolve("ring.asc"));
         try (TestImages.Log log = new TestImages.Log()) {
-            CachedImage c = TestImages.service(http.uri(), cache, "image.gpg", "required", "image.gpg.keyring", ring.toString()).fetch(REF, FetchOptions.DEFAULT);
+            CachedImage c = TestImages.service(images.http.uri(), images.cache, "image.gpg", "required", "image.gpg.keyring", ring.toString()).fetch(REF, FetchOptions.DEFAULT);
             assertTrue(c.downloaded());
             assertTrue(log.text(), log.text().contains("GPG: 2 signature(s) of debian/bookworm/amd64/default are good"));
         }
-        assertEquals(1, http.count("/SHA256SUMS.asc"));
+        assertEquals(1, images.http.count("/SHA256SUMS.asc"));
     }
 
     @Test
     public void aBadSignatureDiscardsTheFiles() throws Exception {
         Keys keys = new Keys("images <images@example.org>");
-        Path dir = server.resolve("images/debian/bookworm/amd64/default/" + TestImages.BUILD);
+        Path dir = images.server.resolve("images/debian/bookworm/amd64/default/" + TestImages.BUILD);
         keys.signFile(dir.resolve("meta.tar.xz"));
         // the signature of another content
         Files.write(dir.resolve("rootfs.tar.xz.asc"), keys.sign("something else".getBytes()));
         Path ring = keys.writeKeyring(tmp.getRoot().toPath().resolve("ring.asc"));
         try {
-            TestImages.service(http.uri(), cache, "image.gpg", "required", "image.gpg.keyring", ring.toString()).fetch(REF, FetchOptions.DEFAULT);
+            TestImages.service(images.http.uri(), images.cache, "image.gpg", "required", "image.gpg.keyring", ring.toString()).fetch(REF, FetchOptions.DEFAULT);
             fail();
         } catch (LxcatException e) {
             assertTrue(e.getMessage(), e.getMessage().startsWith("BAD GPG signature on rootfs.tar.xz (key "));
             assertTrue(e.getMessage(), e.getMessage().contains("the file was discarded"));
         }
-        assertEquals(Optional.empty(), new ImageCache(cache).read(REF));
-        assertFalse(Files.exists(cache.resolve("debian/bookworm/amd64/.default.partial/rootfs.tar.xz")));
+        assertEquals(Optional.empty(), new ImageCache(images.cache).read(REF));
+        assertFalse(Files.exists(images.cache.resolve("debian/bookworm/amd64/.default.partial/rootfs.tar.xz")));
     }
 
     @Test
     public void aSignatureByAnUnknownKeyOrNoSignature() throws Exception {
         Keys signer = new Keys("other <other@example.org>");
         Keys trusted = new Keys("images <images@example.org>");
-        Path dir = server.resolve("images/debian/bookworm/amd64/default/" + TestImages.BUILD);
+        Path dir = images.server.resolve("images/debian/bookworm/amd64/default/" + TestImages.BUILD);
         signer.signFile(dir.resolve("rootfs.tar.xz"));
         signer.signFile(dir.resolve("meta.tar.xz"));
         Path ring = trusted.writeKeyring(tmp.getRoot().toPath().resolve("ring.asc"));
         try {
-            TestImages.service(http.uri(), cache, "image.gpg", "auto", "image.gpg.keyring", ring.toString()).fetch(REF, FetchOptions.DEFAULT);
+            TestImages.service(images.http.uri(), images.cache, "image.gpg", "auto", "image.gpg.keyring", ring.toString()).fetch(REF, FetchOptions.DEFAULT);
             fail();
         } catch (LxcatException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("is signed by key ") && e.getMessage().contains("which is not in the keyring"));
@@ -258,20 +243,20 @@ public class ImageServiceTest {
         Files.delete(dir.resolve("rootfs.tar.xz.asc"));
         Files.delete(dir.resolve("meta.tar.xz.asc"));
         try {
-            TestImages.service(http.uri(), cache, "image.gpg", "required", "image.gpg.keyring", ring.toString()).fetch(REF, FetchOptions.DEFAULT);
+            TestImages.service(images.http.uri(), images.cache, "image.gpg", "required", "image.gpg.keyring", ring.toString()).fetch(REF, FetchOptions.DEFAULT);
             fail();
         } catch (LxcatException e) {
             assertTrue(e.getMessage(), e.getMessage().startsWith("the server has no GPG signature ") && e.getMessage().contains("image.gpg=required"));
         }
-        assertEquals(Optional.empty(), new ImageCache(cache).read(REF));
+        assertEquals(Optional.empty(), new ImageCache(images.cache).read(REF));
         // auto without signatures on the server: accepted (SHA256SUMS still checked)
-        assertTrue(TestImages.service(http.uri(), cache, "image.gpg", "auto", "image.gpg.keyring", ring.toString()).fetch(REF, FetchOptions.DEFAULT).downloaded());
+        assertTrue(TestImages.service(images.http.uri(), images.cache, "image.gpg", "auto", "image.gpg.keyring", ring.toString()).fetch(REF, FetchOptions.DEFAULT).downloaded());
     }
 
     @Test
     public void extractionAppliesTemplatesConfigUserAndExcludes() throws Exception {
         assumeTrue("chown to shifted ids needs root", ROOT);
-        ImageServiceImpl s = TestImages.service(http.uri(), cache);
+        ImageServiceImpl s = TestImages.service(images.http.uri(), images.cache);
         CachedImage c = s.fetch(REF, FetchOptions.DEFAULT);
         Path containerDir = tmp.getRoot().toPath().resolve("containers/web1");
         ExtractedImage x;
@@ -310,8 +295,8 @@ public class ImageServiceTest {
         assumeTrue("chown to shifted ids needs root", ROOT);
         Map<String, String> meta = TestImages.meta();
         meta.remove("config-user");
-        TestImages.build(server, "default", "20240301_05:24", TestImages.rootfs(), meta);
-        ImageServiceImpl s = TestImages.service(http.uri(), cache);
+        TestImages.build(images.server, "default", "20240301_05:24", TestImages.rootfs(), meta);
+        ImageServiceImpl s = TestImages.service(images.http.uri(), images.cache);
         ExtractedImage x = s.extract(s.fetch(REF, FetchOptions.DEFAULT), tmp.getRoot().toPath().resolve("c2"), "c2", new IdRange(100000, 65536));
         assertEquals(List.of("lxc.include = /usr/share/lxc/config/debian.common.conf", "lxc.arch = amd64"), x.lxcConfig());
     }
@@ -322,8 +307,8 @@ public class ImageServiceTest {
         // an image whose templates list forgot /etc/hostname: the name is still substituted where LXC_NAME stands
         Map<String, String> meta = TestImages.meta();
         meta.put("templates", "/etc/hosts\n");
-        TestImages.build(server, "default", "20240301_05:24", TestImages.rootfs(), meta);
-        ImageServiceImpl s = TestImages.service(http.uri(), cache);
+        TestImages.build(images.server, "default", "20240301_05:24", TestImages.rootfs(), meta);
+        ImageServiceImpl s = TestImages.service(images.http.uri(), images.cache);
         Path dir = tmp.getRoot().toPath().resolve("c3");
         s.extract(s.fetch(REF, FetchOptions.DEFAULT), dir, "c3", new IdRange(100000, 65536));
         assertNotEquals("LXC_NAME\n", TestImages.read(dir.resolve("rootfs/etc/hostname")));

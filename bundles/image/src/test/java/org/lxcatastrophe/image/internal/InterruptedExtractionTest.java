@@ -9,10 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.RuleChain;
 import org.junit.rules.TemporaryFolder;
 import org.lxcatastrophe.api.idmap.IdRange;
 import org.lxcatastrophe.api.image.CachedImage;
@@ -24,29 +23,16 @@ import org.lxcatastrophe.api.image.ImageRef;
  * next extraction removes it instead of keeping a whole rootfs on the volume for every crash.
  */
 public class InterruptedExtractionTest {
+    private final TemporaryFolder tmp = new TemporaryFolder();
+    private final ServedImage images = new ServedImage(tmp);
     @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
+    public final RuleChain rules = RuleChain.outerRule(tmp).around(images);
     private static final ImageRef REF = new ImageRef("debian", "bookworm", "amd64", "default");
-    private TestServer http;
-    private Path cache;
-
-    @Before
-    public void setUp() throws Exception {
-        Path server = tmp.newFolder("server").toPath();
-        cache = tmp.getRoot().toPath().resolve("cache");
-        TestImages.build(server);
-        http = new TestServer(server);
-    }
-
-    @After
-    public void tearDown() {
-        http.close();
-    }
 
     @Test
     public void leftoversOfAKilledExtractionAreRemoved() throws Exception {
         assumeTrue("chown to shifted ids needs root", "root".equals(System.getProperty("user.name")));
-        ImageServiceImpl s = TestImages.service(http.uri(), cache);
+        ImageServiceImpl s = TestImages.service(images.http.uri(), images.cache);
         CachedImage c = s.fetch(REF, FetchOptions.DEFAULT);
         Path containerDir = tmp.getRoot().toPath().resolve("containers/web1");
         // what a killed extraction leaves: a half tree with shifted owners and a directory without write permission
@@ -70,7 +56,7 @@ public class InterruptedExtractionTest {
     @Test
     public void theCallerRecordsBeforeTheRootfsAppears() throws Exception {
         assumeTrue("chown to shifted ids needs root", "root".equals(System.getProperty("user.name")));
-        ImageServiceImpl s = TestImages.service(http.uri(), cache);
+        ImageServiceImpl s = TestImages.service(images.http.uri(), images.cache);
         CachedImage c = s.fetch(REF, FetchOptions.DEFAULT);
         Path containerDir = tmp.getRoot().toPath().resolve("containers/web2");
         List<Boolean> rootfsSeen = new java.util.ArrayList<>();
