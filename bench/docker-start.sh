@@ -51,27 +51,7 @@ common=(--network $net --ip $addr -e CONTAINER_NAME=$name "${flags[@]}"
 
 now_ms() { date +%s%3N; }
 # waits for the sshd banner at the fixed address while container $1 runs; prints the wall clock (ms) when it came
-banner() {
-  python3 - "$addr" "$1" <<'PY'
-import socket, subprocess, sys, time
-deadline = time.time() + 300
-checked = time.time()
-while time.time() < deadline:
-    try:
-        s = socket.create_connection((sys.argv[1], 22), timeout=0.2)
-        s.settimeout(5)
-        if s.recv(64).startswith(b"SSH-"):
-            print(int(time.time() * 1000)); sys.exit(0)
-    except OSError:
-        time.sleep(0.02)
-    if time.time() - checked > 2:
-        checked = time.time()
-        state = subprocess.run(["docker", "inspect", "-f", "{{.State.Running}}", sys.argv[2]], capture_output=True, text=True)
-        if state.stdout.strip() != "true":
-            sys.exit(1)
-sys.exit(1)
-PY
-}
+banner() { python3 "$repo/bench/sshd-banner.py" "$addr" 300 "$1"; }
 rss_kb() { local p; p=$(docker top "$1" -eo pid,args | awk '/java .*Launcher/{print $1; exit}'); awk '/^VmRSS/{print $2}' /proc/$p/status; }
 median() { sort -n | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 

@@ -82,15 +82,12 @@ now_ms() { date +%s%3N; }
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat"; }
 
-run_runtime() {   # $1: 0 without, 1 with the CDS archive
-  rm -f "$rt/data/shell.port"
-  local t0 t1 cpu
-  : >"$work/runtime.log"
-  t0=$(now_ms)
-  LXCAT_CDS=$1 "$rt/bin/lxcatastrophe" >"$work/runtime.log" 2>&1 &
-  pid=$!
-  until [ -s "$rt/data/shell.port" ] && "$rt/bin/lxcat-shell" lxcat:status >/dev/null 2>&1; do
-    kill -0 "$pid" 2>/dev/null || { echo "foundation: the runtime ended:" >&2; cat "$work/runtime.log" >&2; exit 1; }
+# the process $pid started at $1 (ms), logging to $3: waits until the command $2 succeeds, then prints
+# "ms rss-kib cpu-ms" (RSS after $idle seconds) and stops it
+measure() {
+  local t0=$1 ready=$2 log=$3 t1 cpu
+  until $ready; do
+    kill -0 "$pid" 2>/dev/null || { echo "foundation: $log: the process ended:" >&2; cat "$log" >&2; exit 1; }
     sleep 0.01
   done
   t1=$(now_ms); cpu=$(cpu_ms "$pid")
@@ -99,22 +96,26 @@ run_runtime() {   # $1: 0 without, 1 with the CDS archive
   kill -TERM "$pid"; wait "$pid" || true; pid=""
 }
 
+runtime_ready() { [ -s "$rt/data/shell.port" ] && "$rt/bin/lxcat-shell" lxcat:status >/dev/null 2>&1; }
+run_runtime() {   # $1: 0 without, 1 with the CDS archive
+  rm -f "$rt/data/shell.port"
+  local t0
+  : >"$work/runtime.log"
+  t0=$(now_ms)
+  LXCAT_CDS=$1 "$rt/bin/lxcatastrophe" >"$work/runtime.log" 2>&1 &
+  pid=$!
+  measure "$t0" runtime_ready "$work/runtime.log"
+}
+
 # felix.main's own Main in folder $1 (its conf/config.properties), until the command $2 succeeds: "ms rss-kib cpu-ms"
 run_felix() {
-  local dir=$1 ready=$2 t0 t1 cpu
+  local dir=$1 ready=$2 t0
   : >"$dir.log"
   t0=$(now_ms)
   (cd "$dir" && exec java "${default_opts[@]}" -Dfelix.config.properties="file:$dir/conf/config.properties" \
       -jar "$felix_main" >"$dir.log" 2>&1) &
   pid=$!
-  until $ready; do
-    kill -0 "$pid" 2>/dev/null || { echo "foundation: plain Felix in $dir ended:" >&2; cat "$dir.log" >&2; exit 1; }
-    sleep 0.01
-  done
-  t1=$(now_ms); cpu=$(cpu_ms "$pid")
-  sleep "$idle"
-  echo "$((t1 - t0)) $(rss_kib "$pid") $cpu"
-  kill -TERM "$pid"; wait "$pid" || true; pid=""
+  measure "$t0" "$ready" "$dir.log"
 }
 plain_ready() { grep -q SHELL-READY "$pl.log" 2>/dev/null; }
 plain_same_ready() {

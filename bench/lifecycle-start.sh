@@ -70,21 +70,7 @@ export NETWORK_FORCE=true NETWORK_STATE_FILE=$work/network-plan.json SHELL_PORT=
 
 now_ms() { date +%s%3N; }
 # waits for the sshd banner on the container's address (from the peer namespace); prints the wall clock in ms
-banner_at() {
-  ip netns exec $peer python3 - "$addr" <<'PY'
-import socket, sys, time
-deadline = time.time() + 120
-while time.time() < deadline:
-    try:
-        s = socket.create_connection((sys.argv[1], 22), timeout=0.2)
-        s.settimeout(5)
-        if s.recv(64).startswith(b"SSH-"):
-            print(int(time.time() * 1000)); sys.exit(0)
-    except OSError:
-        time.sleep(0.01)
-sys.exit(1)
-PY
-}
+banner_at() { ip netns exec $peer python3 "$repo/bench/sshd-banner.py" "$addr" 120; }
 
 runtime_round() {
   local log=$work/runtime.log t0 t1 p
