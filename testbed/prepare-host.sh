@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs and starts what the build and the test suites need on a Debian bookworm host, as root:
 # LXC and its id-mapping helpers, debootstrap (test images), the distros' network tools (format validation),
-# the Docker engine (end-to-end suite). Idempotent: a prepared host is left as it is.
+# the Docker engine (end-to-end suite), GnuPG (signatures for the OpenPGP checks). Idempotent: a prepared host is left as it is.
 set -euo pipefail
 [ "$(id -u)" = 0 ] || { echo "prepare-host: must run as root (apt-get, dockerd)" >&2; exit 1; }
 packages=(lxc uidmap debootstrap iproute2 bridge-utils xz-utils tini netplan.io ifupdown docker.io openssh-client
-          python3 curl iputils-ping attr)
+          python3 curl iputils-ping attr gpg gpg-agent)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
@@ -41,9 +42,11 @@ import org.apache.felix.service.command.CommandSession;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.lxcatastrophe.api.LxcatException;
 import org.lxcatastrophe.api.container.ContainerLifecycle;
 import org.lxcatastrophe.api.container.ContainerState;
 import org.lxcatastrophe.api.distro.DistroAdapter;
+import org.lxcatastrophe.api.image.SignatureVerifier;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -163,6 +166,50 @@ public class DistributionPaxExamTest {
         for (Bundle b : context.getBundles()) {
             if (!isFragment(b)) {
                 assertEquals(b.getSymbolicName() + " " + whyNotActive(b), Bundle.ACTIVE, b.getState());
+            }
+        }
+    }
+
+    /**
+     * features/openpgp (the verifier and BouncyCastle) is not in the boot set; the image service installs it when GPG
+     * checking first needs it, so it must resolve against the core set: installed here the same way (by reference),
+     * every bundle is ACTIVE, the verifier is registered, and it runs BouncyCastle code inside the framework.
+     */
+    @Test
+    public void theOpenPgpFeatureResolvesAgainstTheCoreSetAndProvidesTheVerifier() throws Exception {
+        Map<String, Path> feature = DistributionSupport.bundles(home().resolve("features/openpgp"));
+        assertTrue(feature.keySet().toString(), feature.keySet().containsAll(List.of("org.lxcatastrophe.openpgp", "bcprov", "bcpg")));
+        List<Bundle> installed = new ArrayList<>();
+        try {
+            for (Path jar : feature.values()) {
+                String location = "reference:" + jar.toUri();
+                assertNull("already installed at start-up: " + jar, context.getBundle(location));
+                installed.add(context.installBundle(location));
+            }
+            for (Bundle b : installed) {
+                if (!isFragment(b)) {
+                    b.start();
+                }
+                assertEquals(b.getSymbolicName() + " " + whyNotActive(b), Bundle.ACTIVE, b.getState());
+            }
+            ServiceTracker<SignatureVerifier, SignatureVerifier> t = new ServiceTracker<>(context, SignatureVerifier.class, null);
+            t.open();
+            try {
+                SignatureVerifier v = t.waitForService(TIMEOUT_MS);
+                assertNotNull("no SignatureVerifier registered by the OpenPGP feature", v);
+                Path notAKey = Files.writeString(home().resolve("not-a-key.asc"), "not a key\n");
+                try {
+                    v.readKeyring(notAKey);
+                    fail("a text file was read as a keyring");
+                } catch (LxcatException e) {
+                    assertTrue(e.getMessage(), e.getMessage().contains(notAKey.toString()) && e.getMessage().contains("(image.gpg.keyring)"));
+                }
+            } finally {
+                t.close();
+            }
+        } finally {
+            for (Bundle b : installed) {
+                b.uninstall();
             }
         }
     }

@@ -265,14 +265,8 @@ public class DistributionProcessTest {
     public void aNonAsciiFileNameExtractsUnderThePosixLocaleAndAFailedFetchExitsNonZero() throws Exception {
         assumeTrue("the extraction chowns to shifted ids: root only", "root".equals(System.getProperty("user.name")));
         Path work = Files.createTempDirectory(home.getParent(), "mirror");
-        String build = "images/tiny/1/amd64/default/20240601_13:00";
-        bash(work, "mkdir -p root/etc root/usr/share/ca-certificates/mozilla meta server/meta/1.0 server/" + build + "\n"
-                + "echo ID=tiny > root/etc/os-release\n"
-                + "echo x > root/usr/share/ca-certificates/mozilla/" + NON_ASCII_NAME + "\n"
-                + "echo /etc/hostname > meta/templates\n"
-                + "tar -C root --numeric-owner --owner=0 --group=0 -cJf server/" + build + "/rootfs.tar.xz .\n"
-                + "tar -C meta --numeric-owner --owner=0 --group=0 -cJf server/" + build + "/meta.tar.xz .\n"
-                + "echo 'tiny;1;amd64;default;20240601_13:00;/" + build + "/' > server/meta/1.0/index-system\n");
+        bash(work, "mkdir -p root/usr/share/ca-certificates/mozilla\n"
+                + "echo x > root/usr/share/ca-certificates/mozilla/" + NON_ASCII_NAME + "\n" + tinyImages("1"));
         Map<String, String> env = new HashMap<>(Map.of("IMAGE_SERVER", work.resolve("server").toUri().toString(),
                 "IMAGE_CACHE", work.resolve("cache").toString(), "LC_ALL", "", "LC_CTYPE", "", "LANG", "C"));
         Runtime r = launch(env);
@@ -287,6 +281,101 @@ public class DistributionProcessTest {
             Answer missing = shell("lxcat:fetch", "--arch", "amd64", "tiny", "2");
             assertEquals(missing.out + missing.err, 1, missing.status);
             assertTrue(missing.err, missing.err.startsWith("no image tiny/2/amd64/default on "));
+        } catch (Exception | AssertionError e) {
+            r.process.destroyForcibly();
+            r.process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+            throw e;
+        }
+        stop(r);
+    }
+
+    /**
+     * A bash fragment that makes an LXC images index in server/ with one build of "tiny" per release (from the files
+     * under root/ and meta/, plus an os-release); echoes each build's folder under server/.
+     */
+    static String tinyImages(String... releases) {
+        StringBuilder b = new StringBuilder("mkdir -p root/etc meta server/meta/1.0\n"
+                + "echo ID=tiny > root/etc/os-release\n"
+                + "echo /etc/hostname > meta/templates\n");
+        for (String release : releases) {
+            String build = "images/tiny/" + release + "/amd64/default/20240601_13:00";
+            b.append("mkdir -p server/").append(build).append("\n")
+                    .append("tar -C root --numeric-owner --owner=0 --group=0 -cJf server/").append(build).append("/rootfs.tar.xz .\n")
+                    .append("tar -C meta --numeric-owner --owner=0 --group=0 -cJf server/").append(build).append("/meta.tar.xz .\n")
+                    .append("echo 'tiny;").append(release).append(";amd64;default;20240601_13:00;/").append(build)
+                    .append("/' >> server/meta/1.0/index-system\n");
+        }
+        return b.toString();
+    }
+
+    /**
+     * GPG checking against a key and signatures made by the real GnuPG. BouncyCastle and the verifier are not in the
+     * boot set: the first signed fetch installs the OpenPGP feature (features/openpgp/) and its signatures are good; a
+     * signature of something else fails the next fetch with one line, and nothing of it is cached.
+     */
+    @Test
+    public void theFirstSignedFetchInstallsTheOpenPgpFeatureAndABadSignatureFailsTheFetch() throws Exception {
+        Path work = Files.createTempDirectory(home.getParent(), "signed");
+        String good = "server/images/tiny/1/amd64/default/20240601_13:00/";
+        String bad = "server/images/tiny/2/amd64/default/20240601_13:00/";
+        bash(work, tinyImages("1", "2")
+                // a short home: gpg-agent's socket path must fit in 108 bytes
+                + "export GNUPGHOME=$(mktemp -d /tmp/lxcat-gpg.XXXXXX)\n"
+                + "trap 'gpgconf --kill gpg-agent; rm -rf \"$GNUPGHOME\"' EXIT\n"
+                + "g() { gpg --batch --yes --pinentry-mode loopback --passphrase '' \"$@\"; }\n"
+                + "g --quick-gen-key 'images <images@example.org>' rsa2048 sign never\n"
+                + "g --armor --export > ring.asc\n"
+                + "for f in " + good + "rootfs.tar.xz " + good + "meta.tar.xz " + bad + "meta.tar.xz; do g --armor --detach-sign $f; done\n"
+                + "echo something else > other; g --armor --output " + bad + "rootfs.tar.xz.asc --detach-sign other\n");
+        Runtime r = launch(Map.of("IMAGE_SERVER", work.resolve("server").toUri().toString(),
+                "IMAGE_CACHE", work.resolve("cache").toString(), "IMAGE_GPG", "required",
+                "IMAGE_GPG_KEYRING", work.resolve("ring.asc").toString()));
+        try {
+            awaitShell(r);
+            Answer before = shell("lb", "-s");
+            assertEquals(before.err, 0, before.status);
+            assertFalse(before.out, before.out.contains("bcprov") || before.out.contains("org.lxcatastrophe.openpgp"));
+
+            Answer fetch = shell("lxcat:fetch", "--arch", "amd64", "tiny", "1");
+            assertEquals(fetch.err + fetch.out + r.output(), 0, fetch.status);
+            assertTrue(r.output(), r.output().contains("OpenPGP feature installed from " + home.resolve("features/openpgp")));
+            assertTrue(r.output(), r.output().contains("GPG: 2 signature(s) of tiny/1/amd64/default are good"));
+            Answer after = shell("lb", "-s");
+            for (String bsn : List.of("org.lxcatastrophe.openpgp", "bcprov", "bcpg", "bcutil")) {
+                assertTrue(after.out, Pattern.compile("\\|Active\\s*\\|.*\\|" + Pattern.quote(bsn) + " \\(").matcher(after.out).find());
+            }
+
+            Answer refused = shell("lxcat:fetch", "--arch", "amd64", "tiny", "2");
+            assertEquals(refused.out + refused.err, 1, refused.status);
+            assertTrue(refused.err, refused.err.startsWith("BAD GPG signature on rootfs.tar.xz (key "));
+            assertEquals(refused.err, 1, refused.err.strip().lines().count());
+            assertFalse(Files.exists(work.resolve("cache/tiny/2/amd64/default/build_id")));
+        } catch (Exception | AssertionError e) {
+            r.process.destroyForcibly();
+            r.process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+            throw e;
+        }
+        stop(r);
+    }
+
+    /** Without the OpenPGP feature's folder a signed fetch fails with one line saying what to do; the runtime stays up. */
+    @Test
+    public void aMissingOpenPgpFeatureFailsASignedFetchWithOneLine() throws Exception {
+        Path work = Files.createTempDirectory(home.getParent(), "nofeature");
+        bash(work, tinyImages("1") + "echo not used > ring.asc\n");
+        Path missing = work.resolve("no-such-folder");
+        Runtime r = launch(Map.of("IMAGE_SERVER", work.resolve("server").toUri().toString(),
+                "IMAGE_CACHE", work.resolve("cache").toString(), "IMAGE_GPG_KEYRING", work.resolve("ring.asc").toString(),
+                "JAVA_OPTS", "-Dlxcatastrophe.features.openpgp=" + missing));
+        try {
+            awaitShell(r);
+            Answer fetch = shell("lxcat:fetch", "--arch", "amd64", "tiny", "1");
+            assertEquals(fetch.out + fetch.err, 1, fetch.status);
+            assertEquals(fetch.err, 1, fetch.err.strip().lines().count());
+            assertTrue(fetch.err, fetch.err.startsWith("GPG checking (image.gpg.keyring) needs the OpenPGP feature in " + missing
+                    + "/, which cannot be read (NoSuchFileException") && fetch.err.contains("set IMAGE_GPG=off"));
+            assertFalse(Files.exists(work.resolve("cache/tiny/1/amd64/default/build_id")));
+            assertEquals(0, shell("lxcat:status").status);
         } catch (Exception | AssertionError e) {
             r.process.destroyForcibly();
             r.process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);

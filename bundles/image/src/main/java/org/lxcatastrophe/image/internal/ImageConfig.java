@@ -41,7 +41,7 @@ public @interface ImageConfig {
     @AttributeDefinition(name = "GPG check", description = "image.gpg / IMAGE_GPG: off, auto (check .asc signatures when a keyring is set and the server has them), required")
     String image_gpg() default "auto";
 
-    @AttributeDefinition(name = "GPG keyring", description = "image.gpg.keyring / IMAGE_GPG_KEYRING: public keyring file (binary or ASCII-armoured) trusted for image signatures")
+    @AttributeDefinition(name = "GPG keyring", description = "image.gpg.keyring / IMAGE_GPG_KEYRING: public keyring file (binary or ASCII-armoured) trusted for image signatures; the first check installs the OpenPGP verifier of features/openpgp/")
     String image_gpg_keyring() default "";
 
     @AttributeDefinition(name = "Download timeout", description = "image.download.timeout / IMAGE_DOWNLOAD_TIMEOUT: seconds without progress before a try fails")

@@ -20,7 +20,6 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 import org.lxcatastrophe.api.ConfigurationException;
 import org.lxcatastrophe.api.LxcatException;
 import org.lxcatastrophe.api.idmap.IdRange;
@@ -30,8 +29,10 @@ import org.lxcatastrophe.api.image.FetchOptions;
 import org.lxcatastrophe.api.image.ImageBuild;
 import org.lxcatastrophe.api.image.ImageRef;
 import org.lxcatastrophe.api.image.ImageService;
+import org.lxcatastrophe.api.image.SignatureVerifier;
 import org.lxcatastrophe.api.rootfs.RootfsService;
 import org.lxcatastrophe.api.rootfs.RootfsWriter;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -54,6 +55,13 @@ public class ImageServiceImpl implements ImageService {
     private RootfsService rootfsService;
 
     private volatile Settings settings;
+    /** Where the OpenPGP verifier comes from (installed on demand in the framework). */
+    private volatile Verifiers verifiers;
+
+    /** The OpenPGP verifier, looked up (and if need be installed) when GPG checking first needs it. */
+    interface Verifiers {
+        SignatureVerifier get() throws LxcatException;
+    }
 
     /** The validated configuration. */
     record Settings(ImageRef image, URI server, String protocol, String index, ImageCache cache, boolean forceCache,
@@ -63,13 +71,19 @@ public class ImageServiceImpl implements ImageService {
     public ImageServiceImpl() {
     }
 
-    /** For tests and the shell: a service with explicit settings. */
-    ImageServiceImpl(Settings settings, RootfsService rootfs) {
+    /** For tests: a service with explicit settings. */
+    ImageServiceImpl(Settings settings, RootfsService rootfs, Verifiers verifiers) {
         this.settings = settings;
         this.rootfsService = rootfs;
+        this.verifiers = verifiers;
     }
 
     @Activate
+    void activate(BundleContext context, ImageConfig config) throws ConfigurationException {
+        configure(config);
+        verifiers = new OnDemandVerifier(context);
+    }
+
     @Modified
     void configure(ImageConfig config) throws ConfigurationException {
         settings = settings(config, System.getenv());
@@ -79,6 +93,9 @@ public class ImageServiceImpl implements ImageService {
     @Deactivate
     void deactivate() {
         settings = null;
+        if (verifiers instanceof OnDemandVerifier) {
+            ((OnDemandVerifier) verifiers).close();
+        }
     }
 
     static Settings settings(ImageConfig c, Map<String, String> env) throws ConfigurationException {
@@ -306,7 +323,7 @@ public class ImageServiceImpl implements ImageService {
     private void verifyPublished(Settings s, ResolvedBuild build, Path staging, Downloader d) throws LxcatException {
         URI loc = build.build().location();
         List<RemoteFile> files = List.of(build.rootfs(), build.meta());
-        PGPPublicKeyRingCollection keys = s.gpg().equals("off") || s.keyring() == null ? null : Verifier.keyring(s.keyring());
+        SignatureVerifier.PublicKeys keys = s.gpg().equals("off") || s.keyring() == null ? null : verifiers.get().readKeyring(s.keyring());
         Optional<byte[]> sums = d.fetchSmall(URI.create(loc + "SHA256SUMS"));
         if (sums.isPresent()) {
             Map<String, String> sum = Verifier.parseSums(sums.get());
@@ -326,7 +343,7 @@ public class ImageServiceImpl implements ImageService {
                     try {
                         Path tmp = staging.resolve("SHA256SUMS");
                         Files.write(tmp, sums.get());
-                        Verifier.verifySignature(tmp, "SHA256SUMS", asc.get(), keys);
+                        keys.verifyDetached(tmp, "SHA256SUMS", asc.get());
                         Files.delete(tmp);
                     } catch (IOException e) {
                         throw new LxcatException("cannot check SHA256SUMS.asc: " + e.getMessage(), e);
@@ -347,7 +364,7 @@ public class ImageServiceImpl implements ImageService {
                 }
                 continue;
             }
-            Verifier.verifySignature(staging.resolve(f.name()), f.name(), sig.get(), keys);
+            keys.verifyDetached(staging.resolve(f.name()), f.name(), sig.get());
             signed++;
         }
         if (signed > 0) {

@@ -13,6 +13,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import org.lxcatastrophe.api.ConfigurationException;
+import org.lxcatastrophe.openpgp.internal.OpenPgpVerifier;
 import org.lxcatastrophe.rootfs.internal.RootfsServiceImpl;
 
 /** A synthetic LXC images server in a directory (index, rootfs.tar.xz, meta.tar.xz, SHA256SUMS) and a service for it. */
@@ -74,7 +75,7 @@ final class TestImages {
         kv[4] = "dist.arch";
         kv[5] = "amd64";
         System.arraycopy(more, 0, kv, 6, more.length);
-        return new ImageServiceImpl(ImageServiceImpl.settings(Conf.of(kv), Map.of()), new RootfsServiceImpl());
+        return new ImageServiceImpl(ImageServiceImpl.settings(Conf.of(kv), Map.of()), new RootfsServiceImpl(), OpenPgpVerifier::new);
     }
 
     /** Collects the image bundle's log lines. */
