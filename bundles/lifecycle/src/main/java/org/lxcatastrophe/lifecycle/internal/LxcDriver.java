@@ -84,6 +84,8 @@ public final class LxcDriver implements ContainerDriver {
         } catch (IOException e) {
             // nothing to close
         }
+        // two pipes, two readers: with stderr merged into stdout (one thread less) the test image's systemd did not
+        // come up ("Failed to connect to bus" in LxcLifecycleRealTest), so lxc-start keeps separate streams
         follow(proc.getInputStream());
         follow(proc.getErrorStream());
         long deadline = System.nanoTime() + startTimeout.toNanos();
