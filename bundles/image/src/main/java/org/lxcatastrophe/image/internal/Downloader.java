@@ -334,6 +334,10 @@ final class Downloader {
                  OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
                 long got = pump(in, out, have, total, label, in);
+                if (guard.interrupted()) {
+                    // the watchdog's disconnect can end the body as a short read rather than an IOException
+                    throw interrupted(uri);
+                }
                 if (total >= 0 && got < total) {
                     throw new LxcatException("connection closed after " + mb(got) + " of " + mb(total) + " of " + uri);
                 }
