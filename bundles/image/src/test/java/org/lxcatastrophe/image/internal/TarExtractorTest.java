@@ -52,6 +52,9 @@ public class TarExtractorTest {
                 .dir("tmp", 01777, 0, 0)
                 .dir("var/mail", 02775, 0, 8)
                 .file("home/user/.profile", "x", 0600, 1000, 1000)
+                .file("srv/shared", "group-writable: the umask would drop g+w at creation", 0664, 0, 50)
+                .file("srv/readonly", "created read-only and written through the new descriptor", 0444, 0, 0)
+                .file("srv/none", "", 0, 0, 0)
                 .symlink("usr/bin/vi", "/usr/bin/vim.tiny")
                 .hardlink("usr/bin/chage2", "usr/bin/chage")
                 .device("dev/null", TarConstants.LF_CHR, 1, 3)
@@ -68,6 +71,11 @@ public class TarExtractorTest {
         assertEquals(201000, attr(r.resolve("home/user/.profile"), "uid"));
         assertEquals(201000, attr(r.resolve("home/user/.profile"), "gid"));
         assertEquals(0600, (int) attr(r.resolve("home/user/.profile"), "mode") & 07777);
+        assertEquals(0664, (int) attr(r.resolve("srv/shared"), "mode") & 07777);
+        assertEquals(200050, attr(r.resolve("srv/shared"), "gid"));
+        assertEquals(0444, (int) attr(r.resolve("srv/readonly"), "mode") & 07777);
+        assertEquals("created read-only and written through the new descriptor", Files.readString(r.resolve("srv/readonly")));
+        assertEquals(0, (int) attr(r.resolve("srv/none"), "mode") & 07777);
         // implicit parents belong to the container's root
         assertEquals(200000, attr(r.resolve("home/user"), "uid"));
         assertEquals(200000, attr(r, "uid"));
