@@ -384,6 +384,94 @@ public class DistributionProcessTest {
         stop(r);
     }
 
+    /**
+     * An invalid value written into an etc file while the runtime runs is logged in one line naming the key; the
+     * component keeps its last good configuration and nothing is restarted (the lifecycle stays wired and active).
+     */
+    @Test
+    public void anInvalidEtcValueAtRunTimeIsLoggedAndTheComponentsKeepRunning() throws Exception {
+        Path cfg = home.resolve("etc/org.lxcatastrophe.idmap.cfg");
+        String before = Files.readString(cfg);
+        Runtime r = launch(Map.of());
+        try {
+            awaitShell(r);
+            String components = idmapAndLifecycle(shell("scr:list").out);
+            assertTrue(components, components.contains("IdmapServiceImpl") && components.contains("State:ACTIVE"));
+            Files.writeString(cfg, before + "\nidmap.size = 5\n");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!r.output().contains("idmap.size (IDMAP_SIZE) = 5 is invalid") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            List<String> lines = r.output().lines().filter(l -> l.contains("idmap.size (IDMAP_SIZE) = 5 is invalid")).toList();
+            assertEquals(r.output(), 1, lines.size());
+            assertTrue(lines.get(0), lines.get(0).contains("SEVERE"));
+            Answer status = shell("lxcat:status");
+            assertEquals(status.err, 0, status.status);
+            assertTrue(status.out, status.out.contains("IdmapService"));
+            assertEquals("the component was restarted", components, idmapAndLifecycle(shell("scr:list").out));
+            assertEquals(r.output(), 1, r.output().lines().filter(l -> l.contains("[ContainerLifecycleImpl] container ")).count());
+        } catch (Exception | AssertionError e) {
+            r.process.destroyForcibly();
+            r.process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+            throw e;
+        } finally {
+            Files.writeString(cfg, before);
+        }
+        stop(r);
+    }
+
+    /** The scr:list entries (name line and instance line with its id and state) of the idmap and lifecycle components. */
+    static String idmapAndLifecycle(String scrList) {
+        List<String> lines = scrList.lines().toList();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < lines.size() - 1; i++) {
+            if (lines.get(i).contains("IdmapServiceImpl in bundle") || lines.get(i).contains("ContainerLifecycleImpl in bundle")) {
+                b.append(lines.get(i)).append('\n').append(lines.get(i + 1)).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * bin/lxcat-cds makes the class data sharing archive and the runtime maps it where it was made; a copy of that
+     * distribution in another folder starts without it and says so in one line, instead of the JVM's warnings.
+     * (Both runs end at once on an invalid value, after the JVM has started.)
+     */
+    @Test
+    public void theClassDataSharingArchiveIsUsedWhereItWasMadeAndAMovedOneIsExplainedInOneLine() throws Exception {
+        Path made = DistributionSupport.copyDistribution("lxcat-cds", false);
+        Process cds = new ProcessBuilder(made.resolve("bin/lxcat-cds").toString()).redirectErrorStream(true).start();
+        String out = new String(cds.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("lxcat-cds did not end", cds.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(out, 0, cds.exitValue());
+        assertTrue(out, out.startsWith("lxcat-cds: wrote " + made.resolve("lib/lxcatastrophe.jsa")));
+
+        String there = runUntilExit(made);
+        assertTrue(there, there.contains("Mapped dynamic region"));
+        assertFalse(there, there.contains("lxcatastrophe.jsa was made for another folder"));
+
+        Path moved = Files.createTempDirectory(home.getParent(), "moved").resolve("lxcatastrophe");
+        bash(made.getParent(), "cp -a " + made + " " + moved);
+        String elsewhere = runUntilExit(moved);
+        assertFalse(elsewhere, elsewhere.contains("Mapped dynamic region"));
+        assertFalse(elsewhere, elsewhere.contains("Unable to use shared archive") || elsewhere.contains("[warning][cds"));
+        assertEquals(elsewhere, 1, elsewhere.lines().filter(l -> l.equals("lxcatastrophe: lib/lxcatastrophe.jsa was made for "
+                + "another folder or Java; starting without it (bin/lxcat-cds makes a new one)")).count());
+    }
+
+    /** bin/lxcatastrophe of {@code dist} with CDS logging and an invalid value: its output once it has ended (status 2). */
+    static String runUntilExit(Path dist) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/lxcatastrophe").toString()).redirectErrorStream(true);
+        pb.environment().putAll(safeEnvironment());
+        pb.environment().put("IDMAP_SIZE", "abc");
+        pb.environment().put("JAVA_OPTS", "-Xlog:cds=info");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("the runtime did not end:\n" + out, p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(out, 2, p.exitValue());
+        return out;
+    }
+
     interface Body {
         void run(Runtime r) throws Exception;
     }
