@@ -14,7 +14,8 @@ import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -28,6 +29,7 @@ import java.util.logging.Logger;
 public final class DnsForwarder implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DnsForwarder.class.getName());
     private static final int MAX_UDP = 65535;
+    static final long IDLE_WORKER_MILLIS = 30_000;
     private final List<InetSocketAddress> upstreams;
     private final int timeoutMillis;
     private final DatagramSocket udp;
@@ -41,6 +43,11 @@ public final class DnsForwarder implements AutoCloseable {
      * for IPv4, {@code [v6]:port} for IPv6).
      */
     public DnsForwarder(String listen, int port, List<String> upstreams, int timeoutMillis) throws IOException {
+        this(listen, port, upstreams, timeoutMillis, IDLE_WORKER_MILLIS);
+    }
+
+    /** Workers (at most 8, one per query in flight) end after {@code idleMillis} without a query. */
+    DnsForwarder(String listen, int port, List<String> upstreams, int timeoutMillis, long idleMillis) throws IOException {
         if (upstreams.isEmpty()) {
             throw new IOException("the DNS forwarder has no upstream server");
         }
@@ -58,11 +65,14 @@ public final class DnsForwarder implements AutoCloseable {
             udp.close();
             throw e;
         }
-        this.workers = Executors.newFixedThreadPool(8, r -> {
+        // queries come in bursts (a boot, an apt run): the workers of a burst do not stay for the container's lifetime
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, idleMillis, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "lxcat-dns-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        pool.allowCoreThreadTimeOut(true);
+        this.workers = pool;
         Thread udpLoop = new Thread(this::udpLoop, "lxcat-dns-udp");
         udpLoop.setDaemon(true);
         udpLoop.start();

@@ -64,7 +64,7 @@ public class DnsForwarderTest {
             // a dead upstream first: the forwarder must fall through to the live one
             try (DatagramSocket dead = new DatagramSocket(0, lo);
                     DnsForwarder f = new DnsForwarder("127.0.0.1", 0,
-                            List.of("127.0.0.1:" + dead.getLocalPort(), "127.0.0.1:" + upPort), 500)) {
+                            List.of("127.0.0.1:" + dead.getLocalPort(), "127.0.0.1:" + upPort), 500, 300)) {
                 try (DatagramSocket client = new DatagramSocket()) {
                     client.setSoTimeout(5000);
                     byte[] q = query(0x1234);
@@ -85,8 +85,18 @@ public class DnsForwarderTest {
                     assertEquals(q.length + 1, length);
                     assertArrayEquals(answerFor(q), in.readNBytes(length));
                 }
+                // the workers of those two queries end once idle; the forwarder keeps only its two listeners
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (workers() > 0 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals("idle DNS worker threads left", 0, workers());
             }
         }
+    }
+
+    private static long workers() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().matches("lxcat-dns-\\d+")).count();
     }
 
     @Test
