@@ -358,11 +358,16 @@ public class DistributionProcessTest {
         stop(r);
     }
 
-    /** Without the OpenPGP feature's folder a signed fetch fails with one line saying what to do; the runtime stays up. */
+    /**
+     * Without the OpenPGP feature's folder a fetch of a signed build fails with one line saying what to do, before
+     * the download; the runtime stays up.
+     */
     @Test
     public void aMissingOpenPgpFeatureFailsASignedFetchWithOneLine() throws Exception {
         Path work = Files.createTempDirectory(home.getParent(), "nofeature");
-        bash(work, tinyImages("1") + "echo not used > ring.asc\n");
+        // a signature to check (its content does not matter: the verifier is needed first, and missing)
+        bash(work, tinyImages("1") + "echo not used > ring.asc\n"
+                + "echo signature > server/images/tiny/1/amd64/default/20240601_13:00/rootfs.tar.xz.asc\n");
         Path missing = work.resolve("no-such-folder");
         Runtime r = launch(Map.of("IMAGE_SERVER", work.resolve("server").toUri().toString(),
                 "IMAGE_CACHE", work.resolve("cache").toString(), "IMAGE_GPG_KEYRING", work.resolve("ring.asc").toString(),
@@ -375,6 +380,9 @@ public class DistributionProcessTest {
             assertTrue(fetch.err, fetch.err.startsWith("GPG checking (image.gpg.keyring) needs the OpenPGP feature in " + missing
                     + "/, which cannot be read (NoSuchFileException") && fetch.err.contains("set IMAGE_GPG=off"));
             assertFalse(Files.exists(work.resolve("cache/tiny/1/amd64/default/build_id")));
+            for (String f : List.of("rootfs.tar.xz", "rootfs.tar.xz.part")) {
+                assertFalse("downloaded before the check: " + f, Files.exists(work.resolve("cache/tiny/1/amd64/.default.partial/" + f)));
+            }
             assertEquals(0, shell("lxcat:status").status);
         } catch (Exception | AssertionError e) {
             r.process.destroyForcibly();
@@ -448,7 +456,7 @@ public class DistributionProcessTest {
 
         String there = runUntilExit(made);
         assertTrue(there, there.contains("Mapped dynamic region"));
-        assertFalse(there, there.contains("lxcatastrophe.jsa was made for another folder"));
+        assertFalse(there, there.contains("lxcatastrophe.jsa was made for another"));
 
         Path moved = Files.createTempDirectory(home.getParent(), "moved").resolve("lxcatastrophe");
         bash(made.getParent(), "cp -a " + made + " " + moved);
@@ -456,7 +464,7 @@ public class DistributionProcessTest {
         assertFalse(elsewhere, elsewhere.contains("Mapped dynamic region"));
         assertFalse(elsewhere, elsewhere.contains("Unable to use shared archive") || elsewhere.contains("[warning][cds"));
         assertEquals(elsewhere, 1, elsewhere.lines().filter(l -> l.equals("lxcatastrophe: lib/lxcatastrophe.jsa was made for "
-                + "another folder or Java; starting without it (bin/lxcat-cds makes a new one)")).count());
+                + "another folder, Java or lib/ jars; starting without it (bin/lxcat-cds makes a new one)")).count());
     }
 
     /** bin/lxcatastrophe of {@code dist} with CDS logging and an invalid value: its output once it has ended (status 2). */

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -146,7 +147,7 @@ public class ImageServiceImpl implements ImageService {
         }
         Path keyring = c.image_gpg_keyring() == null || c.image_gpg_keyring().isBlank() ? null : Path.of(c.image_gpg_keyring().trim());
         if (keyring != null && !Files.isReadable(keyring)) {
-            throw new ConfigurationException("image.gpg.keyring", "image.gpg.keyring (IMAGE_GPG_KEYRING) " + keyring + " is not a readable file");
+            throw new ConfigurationException("image.gpg.keyring", "image.gpg.keyring (IMAGE_GPG_KEYRING) " + keyring + " is not a readable file: mount or copy the image server's public key there, or leave it empty");
         }
         if (gpg.equals("required") && keyring == null) {
             throw new ConfigurationException("image.gpg.keyring", "image.gpg=required needs image.gpg.keyring (IMAGE_GPG_KEYRING): the public key file of the image server");
@@ -281,6 +282,7 @@ public class ImageServiceImpl implements ImageService {
         String buildId = build.build().buildId();
         Path staging = cache.staging(ref, buildId);
         List<RemoteFile> files = List.of(build.meta(), build.rootfs());
+        Signatures sigs = signatures(s, build, d);
         for (RemoteFile f : files) {
             Path done = staging.resolve(f.name());
             if (Files.exists(done) && f.sha256() != null) {
@@ -302,7 +304,7 @@ public class ImageServiceImpl implements ImageService {
             Files.move(part, done, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
         try {
-            verifyPublished(s, build, staging, d);
+            verifyPublished(build, staging, d, sigs);
         } catch (LxcatException e) {
             for (RemoteFile f : files) {
                 Files.deleteIfExists(staging.resolve(f.name()));
@@ -319,16 +321,51 @@ public class ImageServiceImpl implements ImageService {
         return cache.commit(ref, staging, buildId, build.build().protocol(), meta.expiry());
     }
 
-    /** SHA256SUMS (when the build directory has one) and detached .asc signatures (when GPG checking is on). */
-    private void verifyPublished(Settings s, ResolvedBuild build, Path staging, Downloader d) throws LxcatException {
+    /**
+     * The detached signatures a build has on the server ({@code .asc} of each file, of SHA256SUMS) and the keys to
+     * check them with; {@code keys} is null when nothing is to be checked.
+     */
+    record Signatures(SignatureVerifier.PublicKeys keys, Map<RemoteFile, byte[]> files, byte[] sums) {
+        static final Signatures NONE = new Signatures(null, Map.of(), null);
+    }
+
+    /**
+     * Before any large transfer: which signatures the server publishes for the build (a build image.gpg=required
+     * cannot accept fails now, not after the download), and the keyring read (a bad one fails now too). The OpenPGP
+     * verifier is installed only when there is a signature to check; a keyring with a server that signs nothing is
+     * said once in the log (image.gpg=auto takes the build unsigned).
+     */
+    private Signatures signatures(Settings s, ResolvedBuild build, Downloader d) throws LxcatException {
+        if (s.gpg().equals("off") || s.keyring() == null) {
+            return Signatures.NONE;
+        }
+        Map<RemoteFile, byte[]> files = new LinkedHashMap<>();
+        for (RemoteFile f : List.of(build.rootfs(), build.meta())) {
+            Optional<byte[]> sig = d.fetchSmall(URI.create(f.uri() + ".asc"));
+            if (sig.isPresent()) {
+                files.put(f, sig.get());
+            } else if (s.gpg().equals("required")) {
+                throw new LxcatException("the server has no GPG signature " + f.uri() + ".asc but image.gpg=required: "
+                        + "use a server that signs its images or set IMAGE_GPG=auto");
+            }
+        }
+        byte[] sums = d.fetchSmall(URI.create(build.build().location() + "SHA256SUMS.asc")).orElse(null);
+        if (files.isEmpty() && sums == null) {
+            LOG.warning(build.build().ref() + " build " + build.build().buildId() + " has no GPG signature on "
+                    + build.build().location() + ": image.gpg=auto takes it unsigned (IMAGE_GPG=required refuses such builds)");
+            return Signatures.NONE;
+        }
+        return new Signatures(verifiers.get().readKeyring(s.keyring()), files, sums);
+    }
+
+    /** SHA256SUMS (when the build directory has one) and the detached signatures found before the download. */
+    private void verifyPublished(ResolvedBuild build, Path staging, Downloader d, Signatures sigs) throws LxcatException {
         URI loc = build.build().location();
-        List<RemoteFile> files = List.of(build.rootfs(), build.meta());
-        SignatureVerifier.PublicKeys keys = s.gpg().equals("off") || s.keyring() == null ? null : verifiers.get().readKeyring(s.keyring());
         Optional<byte[]> sums = d.fetchSmall(URI.create(loc + "SHA256SUMS"));
         if (sums.isPresent()) {
             Map<String, String> sum = Verifier.parseSums(sums.get());
             int checked = 0;
-            for (RemoteFile f : files) {
+            for (RemoteFile f : List.of(build.rootfs(), build.meta())) {
                 String remoteName = f.uri().getPath().substring(f.uri().getPath().lastIndexOf('/') + 1);
                 String want = sum.get(remoteName);
                 if (want != null) {
@@ -337,38 +374,25 @@ public class ImageServiceImpl implements ImageService {
                 }
             }
             LOG.info("SHA256SUMS: " + checked + " file(s) of " + build.build().ref() + " match");
-            if (keys != null) {
-                Optional<byte[]> asc = d.fetchSmall(URI.create(loc + "SHA256SUMS.asc"));
-                if (asc.isPresent()) {
-                    try {
-                        Path tmp = staging.resolve("SHA256SUMS");
-                        Files.write(tmp, sums.get());
-                        keys.verifyDetached(tmp, "SHA256SUMS", asc.get());
-                        Files.delete(tmp);
-                    } catch (IOException e) {
-                        throw new LxcatException("cannot check SHA256SUMS.asc: " + e.getMessage(), e);
-                    }
+            if (sigs.keys() != null && sigs.sums() != null) {
+                try {
+                    Path tmp = staging.resolve("SHA256SUMS");
+                    Files.write(tmp, sums.get());
+                    sigs.keys().verifyDetached(tmp, "SHA256SUMS", sigs.sums());
+                    Files.delete(tmp);
+                } catch (IOException e) {
+                    throw new LxcatException("cannot check SHA256SUMS.asc: " + e.getMessage(), e);
                 }
             }
         }
-        if (keys == null) {
+        if (sigs.keys() == null) {
             return;
         }
-        int signed = 0;
-        for (RemoteFile f : files) {
-            Optional<byte[]> sig = d.fetchSmall(URI.create(f.uri() + ".asc"));
-            if (sig.isEmpty()) {
-                if (s.gpg().equals("required")) {
-                    throw new LxcatException("the server has no GPG signature " + f.uri() + ".asc but image.gpg=required: "
-                            + "use a server that signs its images or set IMAGE_GPG=auto");
-                }
-                continue;
-            }
-            keys.verifyDetached(staging.resolve(f.name()), f.name(), sig.get());
-            signed++;
+        for (Map.Entry<RemoteFile, byte[]> f : sigs.files().entrySet()) {
+            sigs.keys().verifyDetached(staging.resolve(f.getKey().name()), f.getKey().name(), f.getValue());
         }
-        if (signed > 0) {
-            LOG.info("GPG: " + signed + " signature(s) of " + build.build().ref() + " are good");
+        if (!sigs.files().isEmpty()) {
+            LOG.info("GPG: " + sigs.files().size() + " signature(s) of " + build.build().ref() + " are good");
         }
     }
 

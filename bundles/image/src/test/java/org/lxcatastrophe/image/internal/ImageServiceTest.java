@@ -253,6 +253,50 @@ public class ImageServiceTest {
         assertTrue(TestImages.service(images.http.uri(), images.cache, "image.gpg", "auto", "image.gpg.keyring", ring.toString()).fetch(REF, FetchOptions.DEFAULT).downloaded());
     }
 
+    /**
+     * Signatures and the keyring are looked at before the download: a build image.gpg=required cannot take, and a
+     * keyring that holds no key, fail before rootfs.tar.xz is fetched; with a keyring and a server that signs
+     * nothing, image.gpg=auto takes the build, says so in the log and never asks for the OpenPGP verifier.
+     */
+    @Test
+    public void signaturesAndTheKeyringAreLookedAtBeforeTheDownload() throws Exception {
+        Keys keys = new Keys("images <images@example.org>");
+        Path ring = keys.writeKeyring(tmp.getRoot().toPath().resolve("ring.asc"));
+        try {
+            TestImages.service(images.http.uri(), images.cache, "image.gpg", "required", "image.gpg.keyring", ring.toString()).fetch(REF, FetchOptions.DEFAULT);
+            fail();
+        } catch (LxcatException e) {
+            assertTrue(e.getMessage(), e.getMessage().startsWith("the server has no GPG signature ") && e.getMessage().contains("image.gpg=required"));
+        }
+        assertEquals(0, images.http.count("/rootfs.tar.xz"));
+
+        Path dir = images.server.resolve("images/debian/bookworm/amd64/default/" + TestImages.BUILD);
+        keys.signFile(dir.resolve("rootfs.tar.xz"));
+        keys.signFile(dir.resolve("meta.tar.xz"));
+        Path notAKey = Files.writeString(tmp.getRoot().toPath().resolve("not-a-key.asc"), "not a key\n");
+        try {
+            TestImages.service(images.http.uri(), images.cache, "image.gpg", "auto", "image.gpg.keyring", notAKey.toString()).fetch(REF, FetchOptions.DEFAULT);
+            fail();
+        } catch (LxcatException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains(notAKey.toString()) && e.getMessage().contains("(image.gpg.keyring)"));
+        }
+        assertEquals(0, images.http.count("/rootfs.tar.xz"));
+
+        Files.delete(dir.resolve("rootfs.tar.xz.asc"));
+        Files.delete(dir.resolve("meta.tar.xz.asc"));
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        try (TestImages.Log log = new TestImages.Log()) {
+            CachedImage c = TestImages.service(() -> {
+                asked.incrementAndGet();
+                throw new LxcatException("the verifier was asked for");
+            }, images.http.uri(), images.cache, "image.gpg", "auto", "image.gpg.keyring", ring.toString()).fetch(REF, FetchOptions.DEFAULT);
+            assertTrue(c.downloaded());
+            assertEquals(0, asked.get());
+            assertTrue(log.text(), log.text().contains("debian/bookworm/amd64/default build " + TestImages.BUILD + " has no GPG signature on "
+                    + images.http.uri() + "images/debian/bookworm/amd64/default/" + TestImages.BUILD + "/: image.gpg=auto takes it unsigned"));
+        }
+    }
+
     @Test
     public void extractionAppliesTemplatesConfigUserAndExcludes() throws Exception {
         assumeTrue("chown to shifted ids needs root", ROOT);

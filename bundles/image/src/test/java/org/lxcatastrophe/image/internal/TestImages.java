@@ -67,6 +67,11 @@ final class TestImages {
     }
 
     static ImageServiceImpl service(URI server, Path cache, Object... more) throws ConfigurationException {
+        return service(OpenPgpVerifier::new, server, cache, more);
+    }
+
+    /** A service whose OpenPGP verifier comes from {@code verifiers} (in the runtime: installed on demand). */
+    static ImageServiceImpl service(ImageServiceImpl.Verifiers verifiers, URI server, Path cache, Object... more) throws ConfigurationException {
         Object[] kv = new Object[6 + more.length];
         kv[0] = "image.server";
         kv[1] = server.toString();
@@ -75,7 +80,7 @@ final class TestImages {
         kv[4] = "dist.arch";
         kv[5] = "amd64";
         System.arraycopy(more, 0, kv, 6, more.length);
-        return new ImageServiceImpl(ImageServiceImpl.settings(Conf.of(kv), Map.of()), new RootfsServiceImpl(), OpenPgpVerifier::new);
+        return new ImageServiceImpl(ImageServiceImpl.settings(Conf.of(kv), Map.of()), new RootfsServiceImpl(), verifiers);
     }
 
     /** Collects the image bundle's log lines. */

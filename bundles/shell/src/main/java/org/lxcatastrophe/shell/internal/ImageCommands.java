@@ -169,7 +169,7 @@ public class ImageCommands {
             }
             ImageRef ref = new ImageRef(q.dist().trim().toLowerCase(Locale.ROOT), q.release().trim(), arch.trim(), q.variant().trim());
             CachedImage c = s.fetch(ref, new FetchOptions(q.force(), q.flush()));
-            out.println(ref + " build " + c.buildId() + ": " + (c.downloaded() ? "downloaded and verified" : "already up to date")
+            out.println(ref + " build " + c.buildId() + ": " + (c.downloaded() ? "downloaded" : "already up to date")
                     + ", cached in " + c.directory() + (c.expiry() == null ? "" : " (expires " + c.expiry() + ")"));
             if (dir != null) {
                 String name = q.name().isEmpty() ? dir.getFileName().toString() : q.name();
