@@ -129,5 +129,5 @@ echo
 printf 'median of %d    lxcatastrophe   raw lxc   ratio   target\n' "$rounds"
 printf 'cold start      %8d ms  %6d ms   %5s   <= 1.2\n' "$mc" "$mrc" "$(awk -v a="$mc" -v b="$mrc" 'BEGIN{printf "%.2f", a/b}')"
 printf 'warm restart    %8d ms  %6d ms   %5s   <= 1.1\n' "$mw" "$mrw" "$(awk -v a="$mw" -v b="$mrw" 'BEGIN{printf "%.2f", a/b}')"
-printf 'wrapper RSS while running: %d MiB after a cold start, %d MiB after a warm start (target <= 64 MiB)\n' \
-  $(( rc / 1024 )) $(( rw / 1024 ))
+printf 'wrapper RSS while running: %.1f MiB after a cold start, %.1f MiB after a warm start (target <= 64 MiB)\n' \
+  "$(awk -v k="$rc" 'BEGIN{print k/1024}')" "$(awk -v k="$rw" 'BEGIN{print k/1024}')"
