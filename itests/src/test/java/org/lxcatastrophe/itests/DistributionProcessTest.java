@@ -269,8 +269,7 @@ public class DistributionProcessTest {
                 + "echo x > root/usr/share/ca-certificates/mozilla/" + NON_ASCII_NAME + "\n" + tinyImages("1"));
         Map<String, String> env = new HashMap<>(Map.of("IMAGE_SERVER", work.resolve("server").toUri().toString(),
                 "IMAGE_CACHE", work.resolve("cache").toString(), "LC_ALL", "", "LC_CTYPE", "", "LANG", "C"));
-        Runtime r = launch(env);
-        try {
+        withRuntime(env, r -> {
             awaitShell(r);
             Path dir = work.resolve("box");
             Answer fetch = shell("lxcat:fetch", "--arch", "amd64", "--extract", dir.toString(), "tiny", "1");
@@ -281,12 +280,7 @@ public class DistributionProcessTest {
             Answer missing = shell("lxcat:fetch", "--arch", "amd64", "tiny", "2");
             assertEquals(missing.out + missing.err, 1, missing.status);
             assertTrue(missing.err, missing.err.startsWith("no image tiny/2/amd64/default on "));
-        } catch (Exception | AssertionError e) {
-            r.process.destroyForcibly();
-            r.process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
-            throw e;
-        }
-        stop(r);
+        });
     }
 
     /**
@@ -327,10 +321,9 @@ public class DistributionProcessTest {
                 + "g --armor --export > ring.asc\n"
                 + "for f in " + good + "rootfs.tar.xz " + good + "meta.tar.xz " + bad + "meta.tar.xz; do g --armor --detach-sign $f; done\n"
                 + "echo something else > other; g --armor --output " + bad + "rootfs.tar.xz.asc --detach-sign other\n");
-        Runtime r = launch(Map.of("IMAGE_SERVER", work.resolve("server").toUri().toString(),
+        withRuntime(Map.of("IMAGE_SERVER", work.resolve("server").toUri().toString(),
                 "IMAGE_CACHE", work.resolve("cache").toString(), "IMAGE_GPG", "required",
-                "IMAGE_GPG_KEYRING", work.resolve("ring.asc").toString()));
-        try {
+                "IMAGE_GPG_KEYRING", work.resolve("ring.asc").toString()), r -> {
             awaitShell(r);
             Answer before = shell("lb", "-s");
             assertEquals(before.err, 0, before.status);
@@ -350,12 +343,7 @@ public class DistributionProcessTest {
             assertTrue(refused.err, refused.err.startsWith("BAD GPG signature on rootfs.tar.xz (key "));
             assertEquals(refused.err, 1, refused.err.strip().lines().count());
             assertFalse(Files.exists(work.resolve("cache/tiny/2/amd64/default/build_id")));
-        } catch (Exception | AssertionError e) {
-            r.process.destroyForcibly();
-            r.process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
-            throw e;
-        }
-        stop(r);
+        });
     }
 
     /**
@@ -369,10 +357,9 @@ public class DistributionProcessTest {
         bash(work, tinyImages("1") + "echo not used > ring.asc\n"
                 + "echo signature > server/images/tiny/1/amd64/default/20240601_13:00/rootfs.tar.xz.asc\n");
         Path missing = work.resolve("no-such-folder");
-        Runtime r = launch(Map.of("IMAGE_SERVER", work.resolve("server").toUri().toString(),
+        withRuntime(Map.of("IMAGE_SERVER", work.resolve("server").toUri().toString(),
                 "IMAGE_CACHE", work.resolve("cache").toString(), "IMAGE_GPG_KEYRING", work.resolve("ring.asc").toString(),
-                "JAVA_OPTS", "-Dlxcatastrophe.features.openpgp=" + missing));
-        try {
+                "JAVA_OPTS", "-Dlxcatastrophe.features.openpgp=" + missing), r -> {
             awaitShell(r);
             Answer fetch = shell("lxcat:fetch", "--arch", "amd64", "tiny", "1");
             assertEquals(fetch.out + fetch.err, 1, fetch.status);
@@ -384,12 +371,7 @@ public class DistributionProcessTest {
                 assertFalse("downloaded before the check: " + f, Files.exists(work.resolve("cache/tiny/1/amd64/.default.partial/" + f)));
             }
             assertEquals(0, shell("lxcat:status").status);
-        } catch (Exception | AssertionError e) {
-            r.process.destroyForcibly();
-            r.process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
-            throw e;
-        }
-        stop(r);
+        });
     }
 
     /**
@@ -400,32 +382,28 @@ public class DistributionProcessTest {
     public void anInvalidEtcValueAtRunTimeIsLoggedAndTheComponentsKeepRunning() throws Exception {
         Path cfg = home.resolve("etc/org.lxcatastrophe.idmap.cfg");
         String before = Files.readString(cfg);
-        Runtime r = launch(Map.of());
         try {
-            awaitShell(r);
-            String components = idmapAndLifecycle(shell("scr:list").out);
-            assertTrue(components, components.contains("IdmapServiceImpl") && components.contains("State:ACTIVE"));
-            Files.writeString(cfg, before + "\nidmap.size = 5\n");
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (!r.output().contains("idmap.size (IDMAP_SIZE) = 5 is invalid") && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
-            List<String> lines = r.output().lines().filter(l -> l.contains("idmap.size (IDMAP_SIZE) = 5 is invalid")).toList();
-            assertEquals(r.output(), 1, lines.size());
-            assertTrue(lines.get(0), lines.get(0).contains("SEVERE"));
-            Answer status = shell("lxcat:status");
-            assertEquals(status.err, 0, status.status);
-            assertTrue(status.out, status.out.contains("IdmapService"));
-            assertEquals("the component was restarted", components, idmapAndLifecycle(shell("scr:list").out));
-            assertEquals(r.output(), 1, r.output().lines().filter(l -> l.contains("[ContainerLifecycleImpl] container ")).count());
-        } catch (Exception | AssertionError e) {
-            r.process.destroyForcibly();
-            r.process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
-            throw e;
+            withRuntime(r -> {
+                awaitShell(r);
+                String components = idmapAndLifecycle(shell("scr:list").out);
+                assertTrue(components, components.contains("IdmapServiceImpl") && components.contains("State:ACTIVE"));
+                Files.writeString(cfg, before + "\nidmap.size = 5\n");
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (!r.output().contains("idmap.size (IDMAP_SIZE) = 5 is invalid") && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+                List<String> lines = r.output().lines().filter(l -> l.contains("idmap.size (IDMAP_SIZE) = 5 is invalid")).toList();
+                assertEquals(r.output(), 1, lines.size());
+                assertTrue(lines.get(0), lines.get(0).contains("SEVERE"));
+                Answer status = shell("lxcat:status");
+                assertEquals(status.err, 0, status.status);
+                assertTrue(status.out, status.out.contains("IdmapService"));
+                assertEquals("the component was restarted", components, idmapAndLifecycle(shell("scr:list").out));
+                assertEquals(r.output(), 1, r.output().lines().filter(l -> l.contains("[ContainerLifecycleImpl] container ")).count());
+            });
         } finally {
             Files.writeString(cfg, before);
         }
-        stop(r);
     }
 
     /** The scr:list entries (name line and instance line with its id and state) of the idmap and lifecycle components. */
@@ -486,7 +464,12 @@ public class DistributionProcessTest {
 
     /** Launches the runtime, runs {@code body}, then stops it with SIGTERM and checks that it ends cleanly. */
     static void withRuntime(Body body) throws Exception {
-        Runtime r = launch(Map.of());
+        withRuntime(Map.of(), body);
+    }
+
+    /** The same with {@code env} added to the runtime's (safe) environment. */
+    static void withRuntime(Map<String, String> env, Body body) throws Exception {
+        Runtime r = launch(env);
         try {
             body.run(r);
         } catch (Exception | AssertionError e) {
