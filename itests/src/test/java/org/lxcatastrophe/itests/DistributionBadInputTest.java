@@ -3,6 +3,7 @@ package org.lxcatastrophe.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.lxcatastrophe.itests.DistributionSupport.run;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import org.junit.AfterClass;
 import org.junit.Assume;
 import org.junit.BeforeClass;
 import org.junit.Test;
+import org.lxcatastrophe.itests.DistributionSupport.Result;
 
 /**
  * Bad input a careless user gives the assembled distribution, without a container start (container.autostart off and
@@ -43,36 +45,13 @@ public class DistributionBadInputTest {
                 Files.isExecutable(DISTRIBUTION.resolve("bin/lxcatastrophe")));
         work = Files.createTempDirectory("lxcat-badinput-");
         dist = work.resolve("dist");
-        assertEquals(0, run(Duration.ofSeconds(60), null, "cp", "-a", DISTRIBUTION.toString(), dist.toString()).exit);
+        assertEquals(0, run(Duration.ofSeconds(60), null, "cp", "-a", DISTRIBUTION.toString(), dist.toString()).exit());
     }
 
     @AfterClass
     public static void remove() throws Exception {
         if (work != null) {
             run(Duration.ofSeconds(60), null, "rm", "-rf", work.toString());
-        }
-    }
-
-    record Result(int exit, String output) {
-    }
-
-    static Result run(Duration timeout, Map<String, String> env, String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        if (env != null) {
-            pb.environment().putAll(env);
-        }
-        Path out = Files.createTempFile("lxcat-badinput-out-", ".log");
-        try {
-            pb.redirectOutput(out.toFile());
-            Process p = pb.start();
-            p.getOutputStream().close();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly().waitFor();
-                return new Result(-1, "timed out: " + Files.readString(out));
-            }
-            return new Result(p.exitValue(), Files.readString(out));
-        } finally {
-            Files.deleteIfExists(out);
         }
     }
 
@@ -94,13 +73,13 @@ public class DistributionBadInputTest {
         Map<String, String> env = env("bad");
         env.put(variable, value);
         Result r = run(Duration.ofSeconds(90), env, dist.resolve("bin/lxcatastrophe").toString());
-        String what = variable + "=" + value + ":\n" + r.output;
-        assertEquals(what, 2, r.exit);
-        List<String> severe = r.output.lines().filter(l -> l.contains(" SEVERE ")).toList();
+        String what = variable + "=" + value + ":\n" + r.output();
+        assertEquals(what, 2, r.exit());
+        List<String> severe = r.output().lines().filter(l -> l.contains(" SEVERE ")).toList();
         assertEquals(what, 2, severe.size());
         assertTrue(what, severe.get(0).contains(expected));
         assertTrue(what, severe.get(1).contains("Stopping: the configuration is invalid (exit status 2)"));
-        assertFalse(what, r.output.contains("\tat "));
+        assertFalse(what, r.output().contains("\tat "));
         assertFalse("a container directory was made: " + what, Files.exists(work.resolve("containers/bad")));
         return severe.get(0);
     }
@@ -150,12 +129,12 @@ public class DistributionBadInputTest {
         }
         try {
             Result r = run(Duration.ofSeconds(90), env("broken"), dist.resolve("bin/lxcatastrophe").toString());
-            assertEquals(r.output, 3, r.exit);
-            List<String> severe = r.output.lines().filter(l -> l.contains(" SEVERE ")).toList();
-            assertTrue(r.output, severe.stream().anyMatch(l -> l.contains("core bundle org.lxcatastrophe.itests.broken failed to start")
+            assertEquals(r.output(), 3, r.exit());
+            List<String> severe = r.output().lines().filter(l -> l.contains(" SEVERE ")).toList();
+            assertTrue(r.output(), severe.stream().anyMatch(l -> l.contains("core bundle org.lxcatastrophe.itests.broken failed to start")
                     && l.contains("ClassNotFoundException") && l.contains("org.lxcatastrophe.itests.broken.Missing")
                     && l.contains("exit status 3")));
-            assertFalse(r.output, r.output.contains("\tat "));
+            assertFalse(r.output(), r.output().contains("\tat "));
             assertFalse("a container directory was made", Files.exists(work.resolve("containers/broken")));
         } finally {
             Files.delete(jar);
@@ -169,8 +148,8 @@ public class DistributionBadInputTest {
         try {
             Files.writeString(cfg, before + "\nidmap.size = lots\n");
             Result r = run(Duration.ofSeconds(90), env("bad"), dist.resolve("bin/lxcatastrophe").toString());
-            assertEquals(r.output, 2, r.exit);
-            assertTrue(r.output, r.output.contains("idmap.size=lots (from etc/org.lxcatastrophe.idmap.cfg)"));
+            assertEquals(r.output(), 2, r.exit());
+            assertTrue(r.output(), r.output().contains("idmap.size=lots (from etc/org.lxcatastrophe.idmap.cfg)"));
         } finally {
             Files.writeString(cfg, before);
         }
@@ -180,7 +159,7 @@ public class DistributionBadInputTest {
     public void theShellRefusesBadCommandsAndAPrivateKeyIsNeverShown() throws Exception {
         Path key = work.resolve("id_test");
         assertEquals(0, run(Duration.ofSeconds(30), null, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "t@x",
-                "-f", key.toString()).exit);
+                "-f", key.toString()).exit());
         String secret = Files.readString(key);
         List<String> fragments = secret.lines().filter(l -> !l.startsWith("-----")).map(l -> l.substring(4, 24)).toList();
         Map<String, String> env = env("shell");
@@ -201,19 +180,19 @@ public class DistributionBadInputTest {
             int port = Integer.parseInt(Files.readString(portFile).strip());
 
             Result config = shell("lxcat:config");
-            assertEquals(config.output, 0, config.exit);
-            assertTrue(config.output, config.output.contains("ssh.authorized.keys       (not shown: this value holds a PRIVATE key"));
+            assertEquals(config.output(), 0, config.exit());
+            assertTrue(config.output(), config.output().contains("ssh.authorized.keys       (not shown: this value holds a PRIVATE key"));
 
-            assertEquals(1, shell("lxcat:nosuch").exit);
+            assertEquals(1, shell("lxcat:nosuch").exit());
             Result usage = shell("lxcat:console-log", "abc");
-            assertEquals(usage.output, 1, usage.exit);
-            assertTrue(usage.output, usage.output.contains("usage: lxcat:console-log"));
+            assertEquals(usage.output(), 1, usage.exit());
+            assertTrue(usage.output(), usage.output().contains("usage: lxcat:console-log"));
             Result line = shell("lxcat:console-log 5");   // a whole command line as one argument runs as one
-            assertEquals(line.output, 0, line.exit);
-            assertTrue(line.output, line.output.contains("(no console output yet)"));
+            assertEquals(line.output(), 0, line.exit());
+            assertTrue(line.output(), line.output().contains("(no console output yet)"));
             Result split = shell("lxcat:exec", "echo a\nlxcat:stop");
-            assertEquals(split.output, 2, split.exit);
-            assertTrue(split.output, split.output.contains("an argument contains a line break"));
+            assertEquals(split.output(), 2, split.exit());
+            assertTrue(split.output(), split.output().contains("an argument contains a line break"));
 
             // a line of 4 MiB: refused with status 1, the runtime keeps serving
             try (Socket s = new Socket("127.0.0.1", port)) {
@@ -237,17 +216,17 @@ public class DistributionBadInputTest {
                 assertEquals(List.of("!the command line is longer than 65536 characters; nothing was run", "=1"), answer);
             }
             Result status = shell("lxcat:status");
-            assertEquals(status.output, 0, status.exit);
-            assertTrue(status.output, status.output.contains("state     NEW"));
+            assertEquals(status.output(), 0, status.exit());
+            assertTrue(status.output(), status.output().contains("state     NEW"));
 
             Map<String, String> elsewhere = Map.of("SHELL_PORT", "1");
             Result closed = run(Duration.ofSeconds(30), elsewhere, dist.resolve("bin/lxcat-shell").toString(), "lxcat:status");
-            assertEquals(closed.output, 3, closed.exit);
+            assertEquals(closed.output(), 3, closed.exit());
 
             runtime.destroy();
             assertTrue(runtime.waitFor(60, TimeUnit.SECONDS));
             assertEquals(Files.readString(log), 0, runtime.exitValue());
-            String all = Files.readString(log) + config.output;
+            String all = Files.readString(log) + config.output();
             for (String f : fragments) {
                 assertFalse("a piece of the private key was printed: " + f, all.contains(f));
             }

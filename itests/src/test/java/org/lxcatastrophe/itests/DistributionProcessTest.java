@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -426,11 +427,9 @@ public class DistributionProcessTest {
     @Test
     public void theClassDataSharingArchiveIsUsedWhereItWasMadeAndAMovedOneIsExplainedInOneLine() throws Exception {
         Path made = DistributionSupport.copyDistribution("lxcat-cds", false);
-        Process cds = new ProcessBuilder(made.resolve("bin/lxcat-cds").toString()).redirectErrorStream(true).start();
-        String out = new String(cds.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue("lxcat-cds did not end", cds.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(out, 0, cds.exitValue());
-        assertTrue(out, out.startsWith("lxcat-cds: wrote " + made.resolve("lib/lxcatastrophe.jsa")));
+        DistributionSupport.Result cds = DistributionSupport.run(Duration.ofSeconds(120), null, made.resolve("bin/lxcat-cds").toString());
+        assertEquals(cds.output(), 0, cds.exit());
+        assertTrue(cds.output(), cds.output().startsWith("lxcat-cds: wrote " + made.resolve("lib/lxcatastrophe.jsa")));
 
         String there = runUntilExit(made);
         assertTrue(there, there.contains("Mapped dynamic region"));
@@ -447,15 +446,12 @@ public class DistributionProcessTest {
 
     /** bin/lxcatastrophe of {@code dist} with CDS logging and an invalid value: its output once it has ended (status 2). */
     static String runUntilExit(Path dist) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/lxcatastrophe").toString()).redirectErrorStream(true);
-        pb.environment().putAll(safeEnvironment());
-        pb.environment().put("IDMAP_SIZE", "abc");
-        pb.environment().put("JAVA_OPTS", "-Xlog:cds=info");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue("the runtime did not end:\n" + out, p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(out, 2, p.exitValue());
-        return out;
+        Map<String, String> env = safeEnvironment();
+        env.put("IDMAP_SIZE", "abc");
+        env.put("JAVA_OPTS", "-Xlog:cds=info");
+        DistributionSupport.Result r = DistributionSupport.run(Duration.ofSeconds(60), env, dist.resolve("bin/lxcatastrophe").toString());
+        assertEquals(r.output(), 2, r.exit());
+        return r.output();
     }
 
     interface Body {

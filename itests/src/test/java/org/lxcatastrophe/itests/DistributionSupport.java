@@ -11,12 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.TreeMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -43,6 +45,31 @@ public final class DistributionSupport {
     public static final String FIRST_DESCRIPTION = "Sample distro plugin (itests), first build";
 
     private DistributionSupport() {
+    }
+
+    /** How a command ended: its exit status (-1: killed at the timeout) and its stdout and stderr together. */
+    public record Result(int exit, String output) {
+    }
+
+    /** Runs {@code command} (with {@code env} added, when not null) until it ends or {@code timeout} passes. */
+    public static Result run(Duration timeout, Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        if (env != null) {
+            pb.environment().putAll(env);
+        }
+        Path out = Files.createTempFile("lxcat-run-out-", ".log");
+        try {
+            pb.redirectOutput(out.toFile());
+            Process p = pb.start();
+            p.getOutputStream().close();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor();
+                return new Result(-1, "timed out: " + Files.readString(out));
+            }
+            return new Result(p.exitValue(), Files.readString(out));
+        } finally {
+            Files.deleteIfExists(out);
+        }
     }
 
     public static Path distribution() {
