@@ -4,6 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** Ownership and full mode bits (setuid/setgid/sticky), never following symlinks. */
 final class Owners {
@@ -30,18 +35,18 @@ final class Owners {
      * The permissions to create a regular file with so that it needs no chmod afterwards, or null when it does: the
      * mode has setuid/setgid/sticky bits (chmod after chown) or bits the umask would take away.
      */
-    static java.nio.file.attribute.FileAttribute<?> createMode(int mode) {
+    static FileAttribute<?> createMode(int mode) {
         if ((mode & 07000) != 0 || (mode & 0777 & UMASK) != 0) {
             return null;
         }
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
-        java.nio.file.attribute.PosixFilePermission[] bits = java.nio.file.attribute.PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE
         for (int i = 0; i < 9; i++) {
             if ((mode & (0400 >> i)) != 0) {
                 perms.add(bits[i]);
             }
         }
-        return java.nio.file.attribute.PosixFilePermissions.asFileAttribute(perms);
+        return PosixFilePermissions.asFileAttribute(perms);
     }
 
     static void chown(Path p, long uid, long gid) throws IOException {
