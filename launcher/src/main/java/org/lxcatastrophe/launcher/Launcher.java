@@ -114,6 +114,12 @@ public final class Launcher {
         });
     }
 
+    /** Whether every bundle of {@code bundles} runs (ACTIVE, or STARTING under a lazy policy); fragments never start. */
+    static boolean allRunning(List<Bundle> bundles) {
+        return bundles.stream().allMatch(b -> b.getHeaders().get(Constants.FRAGMENT_HOST) != null
+                || b.getState() == Bundle.ACTIVE || b.getState() == Bundle.STARTING);
+    }
+
     /** Start-up phases on the debug log, each with the milliseconds since the JVM started (LXCAT_DEBUG=1). */
     private static final class Phases {
         // only when debugging: the management beans would cost a few hundred classes on every start
@@ -184,7 +190,12 @@ public final class Launcher {
         phases.done("resolved");
         if (System.getProperty(EXIT_CODE_PROPERTY) == null && framework.getState() == Bundle.ACTIVE) {
             framework.adapt(FrameworkStartLevel.class).setStartLevel(finalLevel, e -> {
-                starting.set(false);
+                // the ERROR event of a core bundle that failed to start may still be on its way (framework events
+                // are delivered asynchronously, this callback is not): while a core bundle does not run, the
+                // start-up has not ended and the listener still acts on that event when it comes
+                if (allRunning(core)) {
+                    starting.set(false);
+                }
                 phases.done("start level " + finalLevel);
             });
         }
