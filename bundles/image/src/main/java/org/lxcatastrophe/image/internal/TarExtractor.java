@@ -369,7 +369,10 @@ final class TarExtractor {
         }
         kinds.put(name, FILE);
         meta(p, e, createMode == null);
-        setTime(p, e.getLastModifiedTime());
+        // p is the regular file this thread just created with O_CREAT|O_EXCL|O_NOFOLLOW in a checked parent, so it
+        // can be opened following links: the no-follow variant first stats the path to rule out a symlink (one
+        // system call per file more)
+        Files.getFileAttributeView(p, BasicFileAttributeView.class).setTimes(e.getLastModifiedTime(), e.getLastModifiedTime(), null);
     }
 
     /** An entry that repeats a name: files and symlinks are replaced (never followed), a directory is not. */
