@@ -14,6 +14,20 @@ public record ImageRef(String dist, String release, String arch, String variant)
         Objects.requireNonNull(variant, "variant");
     }
 
+    // equals and hashCode written out: a record's generated ones are bootstrapped through method handles the first
+    // time they run, which makes the JVM spin classes that stay in memory for the runtime's life
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ImageRef r && dist.equals(r.dist) && release.equals(r.release) && arch.equals(r.arch)
+                && variant.equals(r.variant);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(dist, release, arch, variant);
+    }
+
     /** {@code dist/release/arch/variant}, the form used in messages and in the cache layout. */
     @Override
     public String toString() {

@@ -2,6 +2,7 @@ package org.lxcatastrophe.image.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.lxcatastrophe.api.LxcatException;
-import org.tukaani.xz.XZInputStream;
 
 /**
  * The image metadata: LXC {@code meta.tar.xz} (config, config-user, templates, excludes-user, expiry, create-message)
@@ -38,7 +38,7 @@ final class ImageMetadata {
         boolean lxc = tarXz.getFileName().toString().equals("meta.tar.xz");
         Map<String, byte[]> files = new LinkedHashMap<>();
         long total = 0;
-        try (InputStream in = new XZInputStream(Files.newInputStream(tarXz));
+        try (InputStream in = XzStreams.openSmall(tarXz);
              TarArchiveInputStream tin = new TarArchiveInputStream(in, "UTF-8")) {
             TarArchiveEntry e;
             while ((e = tin.getNextEntry()) != null) {
@@ -54,6 +54,8 @@ final class ImageMetadata {
                 }
                 files.put(name, tin.readAllBytes());
             }
+            // the tar reader stops at the end-of-archive blocks: the rest of the stream holds the xz integrity check
+            in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new LxcatException("cannot read the image metadata " + tarXz + ": " + e.getMessage()
                     + " (the cached file is corrupt: fetch with IMAGE_CACHE_FLUSH=true)", e);

@@ -36,8 +36,22 @@ final class XzStreams {
     /** System property: {@code java} decodes with XZ for Java only, even when the xz program is installed. */
     static final String DECODER_PROPERTY = "lxcatastrophe.image.xz";
 
+    /**
+     * A small .xz file (an image's metadata) decoded on the calling thread's terms: by the xz program when installed,
+     * so that XZ for Java's classes and its dictionary-sized buffer (8 MiB and more for a file xz compressed from a
+     * pipe) are never loaded on that path; else by XZ for Java. The caller reads to the end for the integrity check.
+     */
+    static InputStream openSmall(Path file) throws IOException {
+        Path xz = decoder();
+        return xz != null ? new NativeXz(xz, file, 1) : new XZInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+    }
+
+    private static Path decoder() {
+        return "java".equals(System.getProperty(DECODER_PROPERTY)) ? null : nativeXz();
+    }
+
     static InputStream open(Path file, int threads) throws IOException {
-        Path xz = "java".equals(System.getProperty(DECODER_PROPERTY)) ? null : nativeXz();
+        Path xz = decoder();
         if (xz != null) {
             return new NativeXz(xz, file, threads);
         }

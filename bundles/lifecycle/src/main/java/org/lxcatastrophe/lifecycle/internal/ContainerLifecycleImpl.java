@@ -678,14 +678,12 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
     private static void record(Path dir, IdRange range, String image, List<String> imageLines) throws LxcatException {
         try {
             writeAtomically(dir.resolve(IMAGE_CONFIG_FILE), String.join("\n", imageLines) + "\n");
-            Properties p = new Properties();
-            p.setProperty("idmap.base", String.valueOf(range.base()));
-            p.setProperty("idmap.size", String.valueOf(range.size()));
-            p.setProperty("image", image);
-            p.setProperty("created", Instant.now().toString());
-            java.io.StringWriter w = new java.io.StringWriter();
-            p.store(w, "lxcatastrophe container state");
-            writeAtomically(dir.resolve(STATE_FILE), w.toString());
+            Map<String, String> state = new LinkedHashMap<>();
+            state.put("idmap.base", String.valueOf(range.base()));
+            state.put("idmap.size", String.valueOf(range.size()));
+            state.put("image", image);
+            state.put("created", Instant.now().toString());
+            writeAtomically(dir.resolve(STATE_FILE), StateFile.format("lxcatastrophe container state", state));
         } catch (IOException e) {
             throw new LxcatException("cannot record the container in " + dir + ": " + e.getMessage(), e);
         }
