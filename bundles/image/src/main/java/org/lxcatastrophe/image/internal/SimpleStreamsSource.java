@@ -10,8 +10,9 @@ import java.util.Optional;
 import org.lxcatastrophe.api.LxcatException;
 import org.lxcatastrophe.api.image.ImageBuild;
 import org.lxcatastrophe.api.image.ImageRef;
+import org.lxcatastrophe.json.Json;
+import org.lxcatastrophe.json.JsonException;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 
 /**
  * simplestreams (Incus/LXD image servers): {@code streams/v1/index.json} names the {@code image-downloads} products
@@ -208,8 +209,8 @@ final class SimpleStreamsSource implements ImageSource {
 
     private Map<String, Object> json(byte[] body, String what) throws LxcatException {
         try {
-            return JSON.std.mapFrom(body);
-        } catch (IOException e) {
+            return Json.parseObject(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (JsonException e) {
             throw new LxcatException(server + what + " is not valid JSON: " + e.getMessage());
         }
     }

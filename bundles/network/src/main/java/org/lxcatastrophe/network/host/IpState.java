@@ -8,8 +8,9 @@ import java.util.Map;
 import org.lxcatastrophe.api.LxcatException;
 import org.lxcatastrophe.api.network.IpAddress;
 import org.lxcatastrophe.api.network.Route;
+import org.lxcatastrophe.json.Json;
+import org.lxcatastrophe.json.JsonException;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 
 /** The wrapper's links, addresses and routes as {@code ip -j} reports them. */
 final class IpState {
@@ -112,8 +113,8 @@ final class IpState {
             return List.of();
         }
         try {
-            return JSON.std.listFrom(text);
-        } catch (IOException e) {
+            return Json.parseArray(text);
+        } catch (JsonException e) {
             throw new LxcatException("cannot parse the JSON of 'ip -j': " + e.getMessage()
                     + " (iproute2 4.14 or newer is needed)", e);
         }

@@ -15,8 +15,9 @@ import org.lxcatastrophe.api.network.InterfacePlan;
 import org.lxcatastrophe.api.network.IpAddress;
 import org.lxcatastrophe.api.network.NetworkPlan;
 import org.lxcatastrophe.api.network.Route;
+import org.lxcatastrophe.json.Json;
+import org.lxcatastrophe.json.JsonException;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 
 /** Saves the captured plan as JSON so that a re-run on an already bridged wrapper recovers it. */
 final class PlanStore {
@@ -52,7 +53,7 @@ final class PlanStore {
         root.put("upstreams", upstreams);
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(root), StandardCharsets.UTF_8);
+        Files.writeString(tmp, Json.write(root, true), StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -61,7 +62,12 @@ final class PlanStore {
     }
 
     static Saved load(Path file) throws IOException {
-        Map<String, Object> root = JSON.std.mapFrom(Files.readString(file, StandardCharsets.UTF_8));
+        Map<String, Object> root;
+        try {
+            root = Json.parseObject(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (JsonException e) {
+            throw new IOException(file + " is not the JSON of a saved plan: " + e.getMessage(), e);
+        }
         List<InterfacePlan> interfaces = new ArrayList<>();
         for (Object o : (List<?>) root.get("interfaces")) {
             Map<?, ?> m = (Map<?, ?>) o;
