@@ -209,19 +209,30 @@ final class XzStreams {
         }
     }
 
-    /** Decodes a stream on a background thread into a small queue of chunks. */
+    /** Reads a stream (a decoder) on a background thread into a few recycled buffers the reader takes in turn. */
     static final class Pumped extends InputStream {
-        private static final byte[] EOF = new byte[0];
-        private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(8);
+        /** Buffers in flight between the two threads: bounded memory, and no garbage per chunk. */
+        static final int BUFFERS = 6;
+        static final int BUFFER_SIZE = 512 << 10;
+        private static final Chunk EOF = new Chunk(new byte[0], 0);
+
+        private record Chunk(byte[] data, int length) {
+        }
+
+        private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
+        private final BlockingQueue<Object> full = new ArrayBlockingQueue<>(BUFFERS + 1);
         private final Thread thread;
         private final InputStream source;
-        private byte[] buf = new byte[0];
+        private Chunk current;
         private int pos;
         private boolean eof;
         private volatile boolean closed;
 
         Pumped(InputStream source) {
             this.source = source;
+            for (int i = 0; i < BUFFERS; i++) {
+                free.add(new byte[BUFFER_SIZE]);
+            }
             thread = new Thread(this::run, "lxcat-xz");
             thread.setDaemon(true);
             thread.start();
@@ -230,23 +241,23 @@ final class XzStreams {
         private void run() {
             try {
                 while (!closed) {
-                    byte[] chunk = new byte[1 << 20];
+                    byte[] chunk = free.take();
                     int off = 0;
                     int n;
                     while (off < chunk.length && (n = source.read(chunk, off, chunk.length - off)) > 0) {
                         off += n;
                     }
                     if (off > 0) {
-                        queue.put(off == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, off));
+                        full.put(new Chunk(chunk, off));
                     }
                     if (off < chunk.length) {
-                        queue.put(EOF);
+                        full.put(EOF);
                         return;
                     }
                 }
             } catch (IOException | RuntimeException e) {
                 try {
-                    queue.put(e instanceof java.io.EOFException || e.getMessage() == null
+                    full.put(e instanceof java.io.EOFException || e.getMessage() == null
                             ? new IOException("the xz data ends early or is corrupt (" + e.getClass().getSimpleName() + ")", e) : e);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
@@ -257,15 +268,19 @@ final class XzStreams {
         }
 
         private boolean next() throws IOException {
-            if (pos < buf.length) {
+            if (current != null && pos < current.length()) {
                 return true;
             }
             if (eof) {
                 return false;
             }
+            if (current != null) {
+                free.add(current.data()); // never full: BUFFERS buffers in all
+                current = null;
+            }
             Object o;
             try {
-                o = queue.take();
+                o = full.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while decompressing");
@@ -276,18 +291,18 @@ final class XzStreams {
             if (o instanceof RuntimeException) {
                 throw new IOException(((RuntimeException) o).getMessage(), (RuntimeException) o);
             }
-            buf = (byte[]) o;
-            pos = 0;
-            if (buf == EOF) {
+            if (o == EOF) {
                 eof = true;
                 return false;
             }
+            current = (Chunk) o;
+            pos = 0;
             return true;
         }
 
         @Override
         public int read() throws IOException {
-            return next() ? buf[pos++] & 0xff : -1;
+            return next() ? current.data()[pos++] & 0xff : -1;
         }
 
         @Override
@@ -298,8 +313,8 @@ final class XzStreams {
             if (!next()) {
                 return -1;
             }
-            int n = Math.min(len, buf.length - pos);
-            System.arraycopy(buf, pos, b, off, n);
+            int n = Math.min(len, current.length() - pos);
+            System.arraycopy(current.data(), pos, b, off, n);
             pos += n;
             return n;
         }
@@ -308,7 +323,7 @@ final class XzStreams {
         public void close() throws IOException {
             closed = true;
             thread.interrupt();
-            queue.clear();
+            full.clear();
             source.close();
         }
     }
