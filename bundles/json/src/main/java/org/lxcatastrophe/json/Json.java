@@ -2,6 +2,7 @@ package org.lxcatastrophe.json;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.Map;
 public final class Json {
     /** The deepest nesting of arrays and objects accepted. */
     public static final int MAX_DEPTH = 512;
+    /** The longest number accepted, in characters (BigInteger parsing is quadratic in the length). */
+    public static final int MAX_NUMBER_LENGTH = 1000;
 
     private final CharSequence s;
     private final int end;
@@ -218,7 +221,9 @@ public final class Json {
         }
         int v = 0;
         for (int i = 0; i < 4; i++) {
-            int d = Character.digit(s.charAt(pos), 16);
+            char c = s.charAt(pos);
+            // ASCII hex digits only (Character.digit also takes other scripts' digits)
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
             if (d < 0) {
                 throw error("four hex digits after \\u");
             }
@@ -256,9 +261,18 @@ public final class Json {
                 throw error("a digit in the exponent");
             }
         }
+        if (pos - start > MAX_NUMBER_LENGTH) {
+            pos = start;
+            throw error("a number of at most " + MAX_NUMBER_LENGTH + " characters");
+        }
         String n = s.subSequence(start, pos).toString();
         if (!integer) {
-            return Double.valueOf(n);
+            Double d = Double.valueOf(n);
+            if (d.isInfinite()) {
+                pos = start;
+                throw error("a number within the range of a double");
+            }
+            return d;
         }
         int digits = n.length() - (n.charAt(0) == '-' ? 1 : 0);
         if (digits <= 9) {
@@ -378,7 +392,7 @@ public final class Json {
             }
             b.append('}');
         } else if (v instanceof Iterable<?> || v instanceof Object[]) {
-            Iterable<?> items = v instanceof Object[] a ? List.of(a) : (Iterable<?>) v;
+            Iterable<?> items = v instanceof Object[] a ? Arrays.asList(a) : (Iterable<?>) v;
             b.append('[');
             boolean first = true;
             for (Object o : items) {
@@ -418,7 +432,10 @@ public final class Json {
                 case '\b' -> b.append("\\b");
                 case '\f' -> b.append("\\f");
                 default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                    boolean pairedSurrogate = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                            || Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029 || (Character.isSurrogate(c) && !pairedSurrogate)) {
+                        // a lone surrogate (which a \\u escape can make) has no UTF-8 form: it stays an escape
                         b.append("\\u").append(hex(c));
                     } else {
                         b.append(c);

@@ -69,6 +69,9 @@ public class JsonTest {
             {"NaN", "expected a value at line 1, column 1, found 'N'"},
             {"tru", "expected a value at line 1, column 1, found 't'"},
             {"{} {}", "expected end of the text after the value at line 1, column 4, found '{'"},
+            {"\"\\u\u0660\u0660\u0664\u0661\"", "expected four hex digits after \\u at line 1, column 4, found '\\u0660'"},
+            {"[1e999]", "expected a number within the range of a double at line 1, column 2, found '1'"},
+            {"[" + "9".repeat(1001) + "]", "expected a number of at most 1000 characters at line 1, column 2, found '9'"},
         };
         for (String[] c : cases) {
             try {
@@ -120,6 +123,11 @@ public class JsonTest {
         assertEquals("{\"a\":[1,2],\"b\":{},\"c\":[]}", Json.write(map("a", List.of(1, 2), "b", Map.of(), "c", List.of()), false));
         assertEquals("{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": {}\n}", Json.write(map("a", List.of(1, "x"), "b", Map.of()), true));
         assertEquals("\"\\u2028\\u001f\"", Json.write("\u2028\u001f", false));
+        assertEquals("[null,1]", Json.write(new Object[] {null, 1}, false));
+        // a lone surrogate (only a \\u escape can make one) stays an escape; a pair is written as it is
+        String lone = (String) Json.parse("\"a\\ud800b\\udc00\\ud83d\\ude00\"");
+        assertEquals("\"a\\ud800b\\udc00\ud83d\ude00\"", Json.write(lone, false));
+        assertEquals(lone, Json.parse(Json.write(lone, false)));
     }
 
     @Test

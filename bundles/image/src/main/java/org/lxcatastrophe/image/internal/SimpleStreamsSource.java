@@ -209,7 +209,14 @@ final class SimpleStreamsSource implements ImageSource {
 
     private Map<String, Object> json(byte[] body, String what) throws LxcatException {
         try {
-            return Json.parseObject(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+            // JSON is UTF-8 (RFC 8259): bytes that are not are an error, not replacement characters
+            CharSequence text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body));
+            return Json.parseObject(text);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new LxcatException(server + what + " is not valid JSON: it is not UTF-8 text");
         } catch (JsonException e) {
             throw new LxcatException(server + what + " is not valid JSON: " + e.getMessage());
         }

@@ -226,6 +226,7 @@ final class XzStreams {
         private Chunk current;
         private int pos;
         private boolean eof;
+        private IOException failure; // once reported, every later read reports it again
         private volatile boolean closed;
 
         Pumped(InputStream source) {
@@ -255,21 +256,32 @@ final class XzStreams {
                         return;
                     }
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable e) {
+                // whatever ends this thread is reported to the reader, which would otherwise wait forever
                 try {
                     full.put(e instanceof java.io.EOFException || e.getMessage() == null
-                            ? new IOException("the xz data ends early or is corrupt (" + e.getClass().getSimpleName() + ")", e) : e);
+                            ? new IOException("the xz data ends early or is corrupt (" + e.getClass().getSimpleName() + ")", e)
+                            : e instanceof IOException ? e : new IOException(e.getMessage(), e));
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                if (e instanceof Error err) {
+                    throw err;
+                }
             }
         }
 
         private boolean next() throws IOException {
+            if (closed) {
+                throw new IOException("the xz stream is closed");
+            }
             if (current != null && pos < current.length()) {
                 return true;
+            }
+            if (failure != null) {
+                throw failure;
             }
             if (eof) {
                 return false;
@@ -285,11 +297,9 @@ final class XzStreams {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while decompressing");
             }
-            if (o instanceof IOException) {
-                throw (IOException) o;
-            }
-            if (o instanceof RuntimeException) {
-                throw new IOException(((RuntimeException) o).getMessage(), (RuntimeException) o);
+            if (o instanceof IOException e) {
+                failure = e;
+                throw e;
             }
             if (o == EOF) {
                 eof = true;

@@ -130,7 +130,21 @@ public class SimpleStreamsSourceTest {
             source().list();
             fail();
         } catch (LxcatException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("streams/v1/index.json is not valid JSON"));
+            assertTrue(e.getMessage(), e.getMessage().contains("streams/v1/index.json is not valid JSON: expected a member name in double quotes at line 1, column 2, found 'n'"));
+        }
+        Files.write(server.resolve("streams/v1/index.json"), new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'});
+        try {
+            source().list();
+            fail();
+        } catch (LxcatException e) {
+            assertTrue(e.getMessage(), e.getMessage().endsWith("streams/v1/index.json is not valid JSON: it is not UTF-8 text"));
+        }
+        Files.writeString(server.resolve("streams/v1/index.json"), "[" + "[".repeat(100_000));
+        try {
+            source().list();
+            fail();
+        } catch (LxcatException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("streams/v1/index.json is not valid JSON: expected at most 512 nested arrays and objects"));
         }
         Files.writeString(server.resolve("streams/v1/index.json"), "{\"index\":{\"i\":{\"datatype\":\"image-downloads\",\"path\":\"streams/v1/gone.json\"}}}");
         try {

@@ -91,4 +91,64 @@ public class XzStreamsTest {
             }
         }
     }
+
+    /** A source that gives {@code n} bytes and then fails with {@code t}. */
+    private static InputStream failingAfter(int n, Throwable t) {
+        return new InputStream() {
+            private int left = n;
+
+            @Override
+            public int read() throws IOException {
+                byte[] b = new byte[1];
+                return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left == 0) {
+                    if (t instanceof IOException e) {
+                        throw e;
+                    }
+                    throw (Error) t;
+                }
+                int k = Math.min(len, left);
+                left -= k;
+                return k;
+            }
+        };
+    }
+
+    @Test(timeout = 20_000)
+    public void thePumpReportsEveryFailureAndNeverLeavesTheReaderWaiting() throws Exception {
+        for (Throwable t : new Throwable[] {new IOException("boom"), new OutOfMemoryError("simulated")}) {
+            try (InputStream in = new XzStreams.Pumped(failingAfter(3 * XzStreams.Pumped.BUFFER_SIZE + 5, t))) {
+                byte[] b = new byte[8192];
+                long got = 0;
+                IOException first = null;
+                try {
+                    for (int n; (n = in.read(b)) > 0; ) {
+                        got += n;
+                    }
+                } catch (IOException e) {
+                    first = e;
+                }
+                assertEquals(t.toString(), 3L * XzStreams.Pumped.BUFFER_SIZE, got);
+                assertTrue(t.toString(), first != null && first.getMessage().contains(t.getMessage()));
+                try {
+                    in.read(b);
+                    throw new AssertionError("a second read after " + t + " returned");
+                } catch (IOException again) {
+                    assertEquals(first.getMessage(), again.getMessage());
+                }
+            }
+        }
+        InputStream closed = new XzStreams.Pumped(new java.io.ByteArrayInputStream(new byte[10]));
+        closed.close();
+        try {
+            closed.read();
+            throw new AssertionError("read after close returned");
+        } catch (IOException expected) {
+            assertEquals("the xz stream is closed", expected.getMessage());
+        }
+    }
 }
