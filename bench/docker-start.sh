@@ -34,7 +34,7 @@ work=$(mktemp -d /tmp/docker-bench.XXXXXX)
 chmod 755 "$work"   # the raw extraction reads the tarball as the container's root (a mapped uid)
 cleanup() {
   set +e
-  docker rm -f $id-w $id-raw >/dev/null 2>&1
+  docker rm -f -v $id-w $id-raw >/dev/null 2>&1
   docker volume rm -f $id-ct $id-cache >/dev/null 2>&1
   docker network rm $net >/dev/null 2>&1
   docker rmi --no-prune "$image" >/dev/null 2>&1
@@ -67,7 +67,7 @@ cp "$ct/rootfs/etc/network/interfaces" "$work/interfaces"
 cp "$ct/rootfs/etc/resolv.conf" "$work/resolv.conf"
 tarball=$(find "$(docker volume inspect -f '{{.Mountpoint}}' $id-cache)" -name rootfs.tar.xz | head -1)
 [ -n "$tarball" ] || { echo "docker-start: no cached rootfs.tar.xz" >&2; exit 1; }
-docker rm -f $id-w >/dev/null
+docker rm -f -v $id-w >/dev/null
 
 # the raw runs: bridge like the runtime (eth0 into lxcat0, eth0 gets another MAC, the container takes its MAC and
 # address from the config and the rootfs), then lxc-start in the foreground
@@ -107,7 +107,7 @@ for r in $(seq 1 "$rounds"); do
   t0=$(now_ms); docker start $id-w >/dev/null; t1=$(banner $id-w) || { docker logs --tail 20 $id-w; exit 1; }
   warm+=($(( t1 - t0 ))); sleep 3; rss_warm+=($(rss_kb $id-w))
   [ -z "${LXCAT_BENCH_LOG:-}" ] || docker logs -t $id-w >"$LXCAT_BENCH_LOG" 2>&1
-  docker stop $id-w >/dev/null; docker rm $id-w >/dev/null
+  docker stop $id-w >/dev/null; docker rm -v $id-w >/dev/null
 
   for mode in cold warm; do
     t0=$(now_ms)
@@ -116,7 +116,7 @@ for r in $(seq 1 "$rounds"); do
     t1=$(banner $id-raw) || { docker logs --tail 20 $id-raw; exit 1; }
     if [ $mode = cold ]; then rawc+=($(( t1 - t0 ))); else raww+=($(( t1 - t0 ))); fi
     docker exec $id-raw lxc-stop -P /var/lib/lxcatastrophe/containers -n $name -t 8 >/dev/null 2>&1 || true
-    docker rm -f $id-raw >/dev/null
+    docker rm -f -v $id-raw >/dev/null
   done
   printf 'round %d: cold %5d ms  raw cold %5d ms | warm %5d ms  raw warm %5d ms | wrapper RSS cold %d KiB, warm %d KiB\n' \
     "$r" "${cold[-1]}" "${rawc[-1]}" "${warm[-1]}" "${raww[-1]}" "${rss_cold[-1]}" "${rss_warm[-1]}"
