@@ -104,9 +104,7 @@ public final class Json {
         pos++; // {
         Map<String, Object> m = new LinkedHashMap<>();
         space();
-        if (peek('}')) {
-            pos++;
-            depth--;
+        if (closes('}')) {
             return m;
         }
         while (true) {
@@ -123,9 +121,7 @@ public final class Json {
             space();
             if (peek(',')) {
                 pos++;
-            } else if (peek('}')) {
-                pos++;
-                depth--;
+            } else if (closes('}')) {
                 return m;
             } else {
                 throw error("',' or '}'");
@@ -138,9 +134,7 @@ public final class Json {
         pos++; // [
         List<Object> l = new ArrayList<>();
         space();
-        if (peek(']')) {
-            pos++;
-            depth--;
+        if (closes(']')) {
             return l;
         }
         while (true) {
@@ -149,14 +143,22 @@ public final class Json {
             space();
             if (peek(',')) {
                 pos++;
-            } else if (peek(']')) {
-                pos++;
-                depth--;
+            } else if (closes(']')) {
                 return l;
             } else {
                 throw error("',' or ']'");
             }
         }
+    }
+
+    /** Consumes the closing bracket {@code c} of the array or object being read, if it is next. */
+    private boolean closes(char c) {
+        if (!peek(c)) {
+            return false;
+        }
+        pos++;
+        depth--;
+        return true;
     }
 
     private void enter() throws JsonException {

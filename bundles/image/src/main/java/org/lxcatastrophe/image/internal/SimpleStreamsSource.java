@@ -1,7 +1,10 @@
 package org.lxcatastrophe.image.internal;
 
-import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +15,6 @@ import org.lxcatastrophe.api.image.ImageBuild;
 import org.lxcatastrophe.api.image.ImageRef;
 import org.lxcatastrophe.json.Json;
 import org.lxcatastrophe.json.JsonException;
-
 
 /**
  * simplestreams (Incus/LXD image servers): {@code streams/v1/index.json} names the {@code image-downloads} products
@@ -210,12 +212,12 @@ final class SimpleStreamsSource implements ImageSource {
     private Map<String, Object> json(byte[] body, String what) throws LxcatException {
         try {
             // JSON is UTF-8 (RFC 8259): bytes that are not are an error, not replacement characters
-            CharSequence text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(body));
+            CharSequence text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
             return Json.parseObject(text);
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             throw new LxcatException(server + what + " is not valid JSON: it is not UTF-8 text");
         } catch (JsonException e) {
             throw new LxcatException(server + what + " is not valid JSON: " + e.getMessage());

@@ -1,6 +1,5 @@
 package org.lxcatastrophe.network.host;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,6 @@ import org.lxcatastrophe.api.network.IpAddress;
 import org.lxcatastrophe.api.network.Route;
 import org.lxcatastrophe.json.Json;
 import org.lxcatastrophe.json.JsonException;
-
 
 /** The wrapper's links, addresses and routes as {@code ip -j} reports them. */
 final class IpState {

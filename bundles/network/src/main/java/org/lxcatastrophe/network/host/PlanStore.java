@@ -18,7 +18,6 @@ import org.lxcatastrophe.api.network.Route;
 import org.lxcatastrophe.json.Json;
 import org.lxcatastrophe.json.JsonException;
 
-
 /** Saves the captured plan as JSON so that a re-run on an already bridged wrapper recovers it. */
 final class PlanStore {
     private PlanStore() {
