@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Extraction of the testbed image's rootfs.tar.xz with the id shift, side by side on the same file:
-#   bundle : the image bundle's extractor (commons-compress + XZ for Java, shift in-process), in a JVM
+#   bundle : the image bundle's extractor (commons-compress, the xz program or else XZ for Java decompressing, the
+#            shift in-process), in a JVM
 #   tar    : lxc-usernsexec -m b:0:100000:65536 -- tar --numeric-owner --xattrs-include='*' -xpJf  (the baseline)
 #   floor  : xz -dc >/dev/null  (decompression only)
 # Device nodes are excluded from both extractions (the image's excludes-user list). Every run extracts into a fresh
 # directory after a sync, and the trees are removed only at the end: on ext4 mounted with `discard` (this VM's disk),
 # the run that follows an `rm -rf` of the previous tree pays for freeing its blocks (2-3 s of system time here, for
-# whichever extractor came next), which is not what a container's first extraction into a new volume costs. Prints every round, the medians,
-# the ratios (target: bundle <= 0.8 x tar) and the bundle's peak heap.
+# whichever extractor came next), which is not what a container's first extraction into a new volume costs.
+# Prints every round, the medians, the ratios (target: bundle <= 0.8 x tar) and the bundle's peak heap.
 #
 #   bench/image-extract.sh [ROUNDS]     (default 4, an even number so each goes first as often; as root; needs lxc (lxc-usernsexec), uidmap, xz-utils, maven, java)
 #   LXCAT_BENCH_VARIANT=netplan         the testbed image variant (default: default)
@@ -56,8 +57,8 @@ cp="$repo/bundles/image/target/classes:$repo/bundles/image/target/test-classes:$
 
 now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
-median() { tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {m=int((NR+1)/2); printf "%d\n", (NR % 2) ? a[m] : (a[m]+a[m+1])/2}'; }
-ratio_median() { tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {m=int((NR+1)/2); printf "%.2f\n", (NR % 2) ? a[m] : (a[m]+a[m+1])/2}'; }
+# median [FORMAT] of the numbers on stdin (the mean of the middle two for an even count); FORMAT defaults to %d
+median() { tr ' ' '\n' | sort -n | awk -v f="${1:-%d}" '{a[NR]=$1} END {m=int((NR+1)/2); printf f "\n", (NR % 2) ? a[m] : (a[m]+a[m+1])/2}'; }
 
 b_all=() b_in=() t_all=() f_all=() r_all=() heap=0 out= inner=
 run_tar() {
@@ -102,7 +103,7 @@ printf '%-44s %8d %14s %14s\n' "xz -dc >/dev/null (floor)" "$F" "$(awk -v a="$F"
 printf '%-44s %8d %14s %14s\n' "lxc-usernsexec tar -xpJf (baseline)" "$T" "1.00" "$(awk -v a="$T" -v b="$F" 'BEGIN{printf "%.2f", a/b}')"
 printf '%-44s %8d %14s %14s\n' "bundle, whole JVM process" "$B" "$(awk -v a="$B" -v b="$T" 'BEGIN{printf "%.2f", a/b}')" "$(awk -v a="$B" -v b="$F" 'BEGIN{printf "%.2f", a/b}')"
 printf '%-44s %8d %14s %14s\n' "bundle, extraction only (in a running JVM)" "$I" "$(awk -v a="$I" -v b="$T" 'BEGIN{printf "%.2f", a/b}')" "$(awk -v a="$I" -v b="$F" 'BEGIN{printf "%.2f", a/b}')"
-echo "bundle / tar in the same round (median of the $rounds rounds' ratios): $(echo "${r_all[*]}" | ratio_median)"
+echo "bundle / tar in the same round (median of the $rounds rounds' ratios): $(echo "${r_all[*]}" | median %.2f)"
 echo "bundle peak heap: $heap MB (limit -Xmx$xmx)"
 ratio=$(awk -v a="$B" -v b="$T" 'BEGIN{print (a <= 0.8*b) ? "met" : "MISSED"}')
 echo "target bundle <= 0.8 x tar (whole process): $ratio"
