@@ -3,9 +3,8 @@ package org.lxcatastrophe.image.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -25,7 +24,6 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.lxcatastrophe.api.LxcatException;
 import org.lxcatastrophe.api.idmap.IdRange;
 
@@ -45,6 +43,8 @@ final class TarExtractor {
     private static final byte DIR = 'd';
     private static final byte FILE = 'f';
     private static final byte LINK = 'l';
+    /** The tar stream's buffer: file data is written from it directly, in slices of up to this size. */
+    private static final int BUFFER = 1 << 18;
 
     /** Thrown for an archive that tries to escape or overwrite what it must not. */
     static final class HostileArchive extends LxcatException {
@@ -58,22 +58,6 @@ final class TarExtractor {
     record Result(long entries, long skipped, long bytes) {
     }
 
-    /**
-     * A failure reading the archive (the xz stream or the tar format), as opposed to one writing the extracted tree:
-     * only these mean the cached file is bad.
-     */
-    private static final class ArchiveError extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        ArchiveError(Throwable cause) {
-            super(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause);
-        }
-
-        ArchiveError(String message) {
-            super(message);
-        }
-    }
-
     private final IdRange ids;
     private final Set<String> excludes;
     private final Map<String, Byte> kinds = new HashMap<>();
@@ -81,7 +65,6 @@ final class TarExtractor {
     private final List<Xattrs.Item> otherXattrs = new ArrayList<>();
     private Map<String, byte[]> rawPax;
     private long skippedXattrs;
-    private final byte[] buffer = new byte[1 << 18];
     private Path root;
     private long entries;
     private long skipped;
@@ -117,38 +100,21 @@ final class TarExtractor {
         kinds.put("", DIR);
         String current = null;
         try {
-            RawHeaders raw = new RawHeaders(tar);
-            TarArchiveInputStream tin = new TarArchiveInputStream(raw, 10240, 512, "UTF-8", false);
-            TarArchiveEntry e;
-            long nextHeader = 0;
-            while (true) {
-                raw.beforeHeader(nextHeader);
-                e = nextEntry(tin);
-                if (e == null) {
-                    break;
-                }
-                long dataStart = raw.afterHeader();
-                RawHeaders.Parsed parsed = e.getExtraPaxHeaders().isEmpty() ? null : parse(raw);
-                rawPax = parsed == null ? null : parsed.pax();
-                long stored = parsed != null ? parsed.dataSize() : e.isFile() && !e.isLink() ? e.getSize() : 0;
-                nextHeader = dataStart + (stored + 511) / 512 * 512;
-                current = e.getName();
+            TarStream stream = new TarStream(tar, BUFFER);
+            TarStream.Header h;
+            while ((h = stream.next()) != null) {
+                current = h.entry().getName();
+                rawPax = h.rawPax();
                 entries++;
-                one(tin, e);
-                // whatever of the entry's data was not read (skipped entries) is read here, past the recording
-                while (read(tin, buffer, 0, buffer.length) > 0) {
-                    // skip
-                }
+                one(stream, h.entry());
             }
             current = null;
-            // drain the rest so the compression's integrity check at the end is verified
-            while (read(tar, buffer, 0, buffer.length) >= 0) {
-                // discard the tar padding
-            }
+            // the rest (tar padding) is read so that the compression's integrity check at the end is verified
+            stream.drain();
             applyDeferred();
         } catch (LxcatException ex) {
             throw ex;
-        } catch (ArchiveError ex) {
+        } catch (TarStream.Corrupt ex) {
             throw new LxcatException("extracting " + label + " failed" + at(current) + ": " + ex.getMessage()
                     + ": the archive is truncated or corrupt (fetch with IMAGE_CACHE_FLUSH=true)", ex.getCause() == null ? ex : ex.getCause());
         } catch (InterruptedIOException ex) {
@@ -185,35 +151,6 @@ final class TarExtractor {
         }
         return new LxcatException("extracting " + label + " failed" + at(entry) + ": cannot write it below " + dir + ": "
                 + reason + ": " + advice, ex);
-    }
-
-    /** Reads from the archive; a failure is an {@link ArchiveError} (an interruption is not). */
-    private static int read(InputStream in, byte[] b, int off, int len) throws IOException {
-        try {
-            return in.read(b, off, len);
-        } catch (InterruptedIOException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new ArchiveError(e);
-        }
-    }
-
-    private static TarArchiveEntry nextEntry(TarArchiveInputStream tin) throws IOException {
-        try {
-            return tin.getNextEntry();
-        } catch (InterruptedIOException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new ArchiveError(e);
-        }
-    }
-
-    private static RawHeaders.Parsed parse(RawHeaders raw) throws ArchiveError {
-        try {
-            return raw.parse();
-        } catch (RuntimeException e) {
-            throw new ArchiveError(e);
-        }
     }
 
     /** "./a/b/" to "a/b"; null for an absolute name or one with "..". */
@@ -286,7 +223,7 @@ final class TarExtractor {
         }
     }
 
-    private void one(TarArchiveInputStream tin, TarArchiveEntry e) throws IOException, LxcatException {
+    private void one(TarStream tin, TarArchiveEntry e) throws IOException, LxcatException {
         String raw = e.getName();
         String name = safeName(raw, raw, "name");
         if (excludes.contains(name)) {
@@ -354,17 +291,13 @@ final class TarExtractor {
         // fchmods and closes the file, three system calls per file); chown does not touch plain permission bits
         var createMode = Owners.createMode(e.getMode());
         var options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        try (var ch = createMode == null ? Files.newByteChannel(p, options) : Files.newByteChannel(p, options, createMode)) {
-            OutputStream out = Channels.newOutputStream(ch);
-            long left = e.getSize();
-            while (left > 0) {
-                int n = read(tin, buffer, 0, (int) Math.min(buffer.length, left));
-                if (n < 0) {
-                    throw new ArchiveError("the archive ends in the middle of " + raw + ": it is truncated");
+        try (FileChannel ch = createMode == null ? FileChannel.open(p, options) : FileChannel.open(p, options, createMode)) {
+            ByteBuffer b;
+            while ((b = tin.data()) != null) {
+                bytes += b.remaining();
+                while (b.hasRemaining()) {
+                    ch.write(b);
                 }
-                out.write(buffer, 0, n);
-                left -= n;
-                bytes += n;
             }
         }
         kinds.put(name, FILE);
