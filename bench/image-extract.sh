@@ -4,17 +4,20 @@
 #            shift in-process), in a JVM
 #   tar    : lxc-usernsexec -m b:0:100000:65536 -- tar --numeric-owner --xattrs-include='*' -xpJf  (the baseline)
 #   floor  : xz -dc >/dev/null  (decompression only)
-# Device nodes are excluded from both extractions (the image's excludes-user list). Every run extracts into a fresh
-# directory after a sync, and the trees are removed only at the end: on ext4 mounted with `discard` (this VM's disk),
-# the run that follows an `rm -rf` of the previous tree pays for freeing its blocks (2-3 s of system time here, for
-# whichever extractor came next), which is not what a container's first extraction into a new volume costs.
+# Device nodes are excluded from both extractions (the image's excludes-user list).
+# Every extraction goes to a fresh ext4 file system (a loop device over a sparse file next to the work directory,
+# made before the clock starts), as a container's first extraction into a new volume would: on a file system that
+# earlier runs filled and emptied, ext4's inode allocator skips every recently deleted inode (`recently_deleted`,
+# for up to five minutes after the deletion), which here turned 2.5 s extractions into 7 s of system time for either
+# tool. Without loop devices (or with LXCAT_BENCH_DIR) each extraction gets a fresh directory instead. Nothing is
+# removed before the end: on ext4 mounted with `discard`, freeing a tree costs seconds of the next run's time.
 # Prints every round, the medians, the ratios (target: bundle <= 0.8 x tar) and the bundle's peak heap.
 #
 #   bench/image-extract.sh [ROUNDS]     (default 4, an even number so each goes first as often; as root; needs lxc (lxc-usernsexec), uidmap, xz-utils, maven, java)
 #   LXCAT_BENCH_VARIANT=netplan         the testbed image variant (default: default)
 #   LXCAT_BENCH_XMX=48m                 a heap limit for the bundle's JVM (default: the runtime's own, -Xmx96m)
 # The bundle's JVM runs with the flags bin/lxcatastrophe gives the runtime (read from the script), as in production.
-#   LXCAT_BENCH_DIR=/tmp                where to extract (e.g. a tmpfs to leave the disk out of it)
+#   LXCAT_BENCH_DIR=/dev/shm            extract into fresh directories there instead (e.g. a tmpfs to leave the disk out of it)
 set -euo pipefail
 rounds=${1:-4}
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,9 +37,11 @@ image=$(ls -d "${LXCAT_TESTBED_CACHE:-$HOME/.cache/lxcatastrophe-testbed}/server
 work=$(mktemp -d "${LXCAT_BENCH_DIR:-/tmp}/image-extract-bench.XXXXXX")
 chmod 711 "$work"
 cp /etc/subuid "$work/subuid.orig"; cp /etc/subgid "$work/subgid.orig"
+mounts=()
 cleanup() {
   set +e
   cp "$work/subuid.orig" /etc/subuid; cp "$work/subgid.orig" /etc/subgid
+  for m in "${mounts[@]}"; do umount "$m"; done   # the loop devices go with them (mount -o loop sets autoclear)
   rm -rf --one-file-system "$work"
   sync   # the next run (of this or another bench) should not pay for freeing these trees
 }
@@ -60,18 +65,34 @@ ms() { echo $(( ($2 - $1) / 1000000 )); }
 # median [FORMAT] of the numbers on stdin (the mean of the middle two for an even count); FORMAT defaults to %d
 median() { tr ' ' '\n' | sort -n | awk -v f="${1:-%d}" '{a[NR]=$1} END {m=int((NR+1)/2); printf f "\n", (NR % 2) ? a[m] : (a[m]+a[m+1])/2}'; }
 
+# fresh NAME: sets $dir to a new empty directory to extract into, on a file system of its own when loop devices work
+use_loop=false
+if [ -z "${LXCAT_BENCH_DIR:-}" ] && command -v mkfs.ext4 >/dev/null && losetup -f >/dev/null 2>&1; then use_loop=true; fi
+fresh() {
+  local m=$work/$1
+  mkdir "$m"
+  if $use_loop; then
+    truncate -s 2G "$m.img"
+    # inode tables and journal written now, not by a background thread while the clock runs
+    mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0,nodiscard "$m.img"
+    mount -o loop "$m.img" "$m"; mounts+=("$m")
+    sync   # mkfs's writes reach the disk before the clock starts
+  fi
+  dir=$m/rootfs; mkdir "$dir"
+}
+
 b_all=() b_in=() t_all=() f_all=() r_all=() heap=0 out= inner=
 run_tar() {
-  local d=$work/tar-$r s e
-  mkdir "$d"; chown 100000:100000 "$d"
+  local d s e
+  fresh "tar-$r"; d=$dir; chown 100000:100000 "$d"
   s=$(now)
   lxc-usernsexec -m b:0:100000:65536 -- tar -C "$d" --numeric-owner --xattrs-include='*' --exclude-from="$work/excludes" -xpJf "$tarxz"
   e=$(now); t_all+=("$(ms "$s" "$e")")
   sync
 }
 run_bundle() {
-  local d=$work/bundle-$r s e h
-  mkdir "$d"
+  local d s e h
+  fresh "bundle-$r"; d=$dir
   s=$(now)
   out=$(java "${default_opts[@]}" -cp "$cp" org.lxcatastrophe.image.internal.ExtractBench "$tarxz" "$d" 100000 "$work/excludes")
   e=$(now); b_all+=("$(ms "$s" "$e")")
@@ -80,7 +101,8 @@ run_bundle() {
   sync
 }
 
-printf 'image %s (%s compressed)\n' "$image" "$(du -h "$tarxz" | cut -f1)"
+printf 'image %s (%s compressed); extracting into %s\n' "$image" "$(du -h "$tarxz" | cut -f1)" \
+  "$($use_loop && echo "a fresh ext4 file system each time (loop device on $(df --output=source "$work" | tail -1))" || echo "fresh directories in $work")"
 # a warm-up extraction that is not counted: the first writes after large deletions make ext4 set up its block
 # allocator again (seconds of system time here, paid by whichever extractor writes first)
 r=0; run_tar; t_all=()
