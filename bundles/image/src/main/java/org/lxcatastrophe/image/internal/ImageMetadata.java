@@ -2,6 +2,7 @@ package org.lxcatastrophe.image.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,6 +57,10 @@ final class ImageMetadata {
             }
             // the tar reader stops at the end-of-archive blocks: the rest of the stream holds the xz integrity check
             in.transferTo(OutputStream.nullOutputStream());
+        } catch (XzStreams.DecoderUnavailable e) {
+            throw new LxcatException("cannot decompress the image metadata " + tarXz + ": " + e.getMessage(), e);
+        } catch (InterruptedIOException e) {
+            throw new LxcatException("reading the image metadata " + tarXz + " was interrupted", e);
         } catch (IOException e) {
             throw new LxcatException("cannot read the image metadata " + tarXz + ": " + e.getMessage()
                     + " (the cached file is corrupt: fetch with IMAGE_CACHE_FLUSH=true)", e);

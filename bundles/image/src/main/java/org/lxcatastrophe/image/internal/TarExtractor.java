@@ -88,6 +88,8 @@ final class TarExtractor {
             return extract(in, target, tarXz.getFileName().toString());
         } catch (LxcatException e) {
             throw e;
+        } catch (XzStreams.DecoderUnavailable e) {
+            throw new LxcatException("cannot decompress " + tarXz + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new LxcatException("cannot read " + tarXz + ": " + e.getMessage()
                     + " (the cached file is corrupt: fetch with IMAGE_CACHE_FLUSH=true)", e);

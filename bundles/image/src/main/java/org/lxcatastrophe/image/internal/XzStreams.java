@@ -338,6 +338,16 @@ final class XzStreams {
         }
     }
 
+    /** The xz program could not be started: a fault of this host, not of the file being decompressed. */
+    static final class DecoderUnavailable extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DecoderUnavailable(Path xz, IOException cause) {
+            super("cannot run " + xz + " (" + cause.getMessage() + "): reinstall xz-utils, or decompress with XZ for Java"
+                    + " (JAVA_OPTS=-D" + DECODER_PROPERTY + "=java)", cause);
+        }
+    }
+
     /** The xz program on the PATH, if any (Debian package xz-utils). */
     static Path nativeXz() {
         String path = System.getenv("PATH");
@@ -368,7 +378,11 @@ final class XzStreams {
         private boolean checked;
 
         NativeXz(Path xz, Path file, int threads) throws IOException {
-            process = new ProcessBuilder(xz.toString(), "-dc", "-T" + Math.max(1, threads), "--", file.toString()).start();
+            try {
+                process = new ProcessBuilder(xz.toString(), "-dc", "-T" + Math.max(1, threads), "--", file.toString()).start();
+            } catch (IOException e) {
+                throw new DecoderUnavailable(xz, e);
+            }
             process.getOutputStream().close();
             // the JDK's pipe stream buffers small reads (8 KiB); TarStream's large ones go straight to the pipe (a
             // 1 MiB buffer here copied every byte once more and cost ~0.15 s of CPU per rootfs)

@@ -151,4 +151,49 @@ public class XzStreamsTest {
             assertEquals("the xz stream is closed", expected.getMessage());
         }
     }
+
+    /**
+     * An xz program that cannot be started is this host's fault: the message says so for the rootfs and the metadata,
+     * and does not send the user to flush a cache that is fine. A child JVM runs with a PATH whose first xz is a
+     * directory (executable to the PATH search, refused by exec).
+     */
+    @Test
+    public void anXzProgramThatCannotRunIsNotACorruptCache() throws Exception {
+        Path bin = tmp.newFolder("bin").toPath();
+        Files.createDirectory(bin.resolve("xz"));
+        Path tarXz = new Tars().file("etc/hostname", "x\n").xz(tmp.getRoot().toPath().resolve("rootfs.tar.xz"));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), XzStreamsTest.class.getName(), tarXz.toString(),
+                tmp.newFolder("target").toString());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process p = pb.redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertTrue(out, p.waitFor(60, TimeUnit.SECONDS));
+        String[] lines = out.split("\n");
+        assertEquals(out, 2, lines.length);
+        String cannotRun = ": cannot run " + bin.resolve("xz") + " (";
+        assertTrue(lines[0], lines[0].startsWith("cannot decompress " + tarXz + cannotRun));
+        assertTrue(lines[1], lines[1].startsWith("cannot decompress the image metadata " + tarXz + cannotRun));
+        for (String l : lines) {
+            assertTrue(l, l.endsWith("reinstall xz-utils, or decompress with XZ for Java (JAVA_OPTS=-D" + XzStreams.DECODER_PROPERTY + "=java)"));
+            assertTrue(l, !l.contains("corrupt") && !l.contains("IMAGE_CACHE_FLUSH"));
+        }
+    }
+
+    /** The child of the test above: extracts args[0] into args[1], then reads it as metadata; prints each error. */
+    public static void main(String[] args) {
+        try {
+            new TarExtractor(new org.lxcatastrophe.api.idmap.IdRange(100000, 65536), java.util.Set.of())
+                    .extractXz(Path.of(args[0]), Path.of(args[1]), 2);
+            System.out.println("extracted");
+        } catch (org.lxcatastrophe.api.LxcatException e) {
+            System.out.println(e.getMessage());
+        }
+        try {
+            ImageMetadata.read(Path.of(args[0]));
+            System.out.println("read");
+        } catch (org.lxcatastrophe.api.LxcatException e) {
+            System.out.println(e.getMessage());
+        }
+    }
 }
