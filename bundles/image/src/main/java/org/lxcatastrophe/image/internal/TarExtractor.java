@@ -103,8 +103,12 @@ final class TarExtractor {
         String current = null;
         try {
             TarStream stream = new TarStream(tar, BUFFER);
-            TarStream.Header h;
-            while ((h = stream.next()) != null) {
+            while (true) {
+                current = null;   // what goes wrong reading a header is not the previous entry's fault
+                TarStream.Header h = stream.next();
+                if (h == null) {
+                    break;
+                }
                 current = h.entry().getName();
                 rawPax = h.rawPax();
                 entries++;
@@ -119,6 +123,9 @@ final class TarExtractor {
         } catch (TarStream.Corrupt ex) {
             throw new LxcatException("extracting " + label + " failed" + at(current) + ": " + ex.getMessage()
                     + ": the archive is truncated or corrupt (fetch with IMAGE_CACHE_FLUSH=true)", ex.getCause() == null ? ex : ex.getCause());
+        } catch (TarStream.Unsupported ex) {
+            throw new LxcatException("extracting " + label + " failed: " + ex.getMessage()
+                    + ": the image cannot be used as it is (repack it without --sparse)", ex);
         } catch (InterruptedIOException ex) {
             throw new LxcatException("extracting " + label + " was interrupted" + at(current), ex);
         } catch (IOException | RuntimeException ex) {
@@ -355,8 +362,12 @@ final class TarExtractor {
                     value = h.getValue().getBytes(StandardCharsets.UTF_8);
                 }
             } else if (key.startsWith("LIBARCHIVE.xattr.")) {
-                attr = java.net.URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
-                value = Base64.getDecoder().decode(h.getValue().trim());
+                try {
+                    attr = java.net.URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
+                    value = Base64.getDecoder().decode(h.getValue().trim());
+                } catch (IllegalArgumentException bad) {
+                    throw new TarStream.Corrupt("its pax header " + key + " is malformed (" + bad.getMessage() + ")", bad);
+                }
             } else {
                 continue;
             }

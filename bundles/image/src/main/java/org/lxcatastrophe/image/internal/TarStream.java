@@ -29,8 +29,10 @@ import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
  */
 final class TarStream {
     static final int RECORD = 512;
-    /** Extension headers (pax records, GNU long names) larger than this are refused. */
+    /** The extension headers (pax records, GNU long names) of one entry together may be this long. */
     static final int MAX_EXTENSION = 1 << 20;
+    /** Global pax values (applied to every entry) together may be this long. */
+    static final int MAX_GLOBAL = 8 << 10;
     private static final ZipEncoding UTF8 = ZipEncodingHelper.getZipEncoding("UTF-8");
 
     /** A failure reading the archive (the compressed stream or the tar format), as opposed to one writing the tree. */
@@ -42,6 +44,19 @@ final class TarStream {
         }
 
         Corrupt(String message) {
+            super(message);
+        }
+
+        Corrupt(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A well-formed entry of a kind this reader does not extract: the archive is fine, but cannot be used. */
+    static final class Unsupported extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Unsupported(String message) {
             super(message);
         }
     }
@@ -68,14 +83,21 @@ final class TarStream {
         this.buf = new byte[Math.max(bufferSize, 4 * RECORD)];
     }
 
-    /** The next entry's header, or null at the end of the archive; the previous entry's unread data is skipped. */
+    /**
+     * The next entry's header, or null at the end of the archive; the previous entry's unread data is skipped.
+     *
+     * @throws Corrupt for a broken archive
+     * @throws Unsupported for a well-formed entry this reader does not extract (sparse files)
+     */
     Header next() throws IOException {
         skip(data + padding);
         data = 0;
         padding = 0;
+        current = null;
         Map<String, byte[]> pax = null;
         byte[] longName = null;
         byte[] longLink = null;
+        long extensions = 0;
         while (true) {
             if (!fill(RECORD)) {
                 if (lim - pos == 0 && pax == null && longName == null && longLink == null) {
@@ -90,50 +112,74 @@ final class TarStream {
             byte[] h = Arrays.copyOfRange(buf, pos, pos + RECORD);
             long at = base + pos;
             pos += RECORD;
-            if (!TarUtils.verifyCheckSum(h)) {
-                throw new Corrupt("the header at offset " + at + " has a wrong checksum");
-            }
-            long size;
-            try {
-                size = TarUtils.parseOctalOrBinary(h, 124, 12);
-            } catch (IllegalArgumentException e) {
-                throw new Corrupt("the header at offset " + at + " has a malformed size: " + e.getMessage());
-            }
-            if (size < 0) {
-                throw new Corrupt("the header at offset " + at + " has a negative size");
-            }
+            long size = checkedSize(h, at);
             byte type = h[156];
+            if (type == 'x' || type == 'X' || type == 'g' || type == 'L' || type == 'K') {
+                extensions += size;
+                if (extensions > MAX_EXTENSION) {
+                    throw new Corrupt("the extension headers before the entry at offset " + (at + RECORD + size)
+                            + " add up to more than " + MAX_EXTENSION + " bytes");
+                }
+            }
             switch (type) {
                 case 'x', 'X' -> {
-                    if (pax == null) {
-                        pax = new HashMap<>();
-                    }
-                    Map<String, byte[]> entryPax = pax;
+                    // a later extended header replaces an earlier one (GNU tar reads them so); an empty value stays
+                    // in the map to mask a global value, and is dropped when the entry is made
+                    Map<String, byte[]> entryPax = new HashMap<>();
+                    records(extension(size, at), entryPax::put);
+                    pax = entryPax;
+                }
+                case 'g' -> {
                     records(extension(size, at), (k, v) -> {
                         if (v.length == 0) {
-                            entryPax.remove(k);
+                            globalPax.remove(k);
                         } else {
-                            entryPax.put(k, v);
+                            globalPax.put(k, new String(v, StandardCharsets.UTF_8));
                         }
                     });
-                }
-                case 'g' -> records(extension(size, at), (k, v) -> {
-                    if (v.length == 0) {
-                        globalPax.remove(k);
-                    } else {
-                        globalPax.put(k, new String(v, StandardCharsets.UTF_8));
+                    // every entry pays for applying them: bounded so that a small archive cannot cost hours
+                    long total = 0;
+                    for (Map.Entry<String, String> g : globalPax.entrySet()) {
+                        total += g.getKey().length() + g.getValue().length();
                     }
-                });
+                    if (total > MAX_GLOBAL) {
+                        throw new Corrupt("the global pax header at offset " + at + " sets " + total + " bytes of values (at most "
+                                + MAX_GLOBAL + " are accepted)");
+                    }
+                }
                 case 'L' -> longName = trimNul(extension(size, at));
                 case 'K' -> longLink = trimNul(extension(size, at));
                 default -> {
-                    return header(h, at, type, size, pax, longName, longLink);
+                    return header(h, at, type, pax, longName, longLink);
                 }
             }
         }
     }
 
-    private Header header(byte[] h, long at, byte type, long headerSize, Map<String, byte[]> pax, byte[] longName, byte[] longLink)
+    /** The size field of a header record whose checksum is right. */
+    private static long checkedSize(byte[] h, long at) throws Corrupt {
+        try {
+            if (!TarUtils.verifyCheckSum(h)) {
+                throw new Corrupt("the header at offset " + at + " has a wrong checksum");
+            }
+        } catch (IllegalArgumentException e) {
+            // commons-compress throws for a checksum field that is not octal: not a tar header at all
+            throw new Corrupt("the record at offset " + at + " is not a tar header (" + e.getMessage() + ")", e);
+        }
+        long size;
+        try {
+            size = TarUtils.parseOctalOrBinary(h, 124, 12);
+        } catch (IllegalArgumentException e) {
+            throw new Corrupt("the header at offset " + at + " has a malformed size: " + e.getMessage(), e);
+        }
+        // room for the padding: skipping size + padding bytes must not overflow
+        if (size < 0 || size > Long.MAX_VALUE - RECORD) {
+            throw new Corrupt("the header at offset " + at + " has an impossible size " + size);
+        }
+        return size;
+    }
+
+    private Header header(byte[] h, long at, byte type, Map<String, byte[]> pax, byte[] longName, byte[] longLink)
             throws IOException {
         TarArchiveEntry e;
         try {
@@ -150,26 +196,38 @@ final class TarStream {
                 e.setLinkName(UTF8.decode(longLink));
             }
             if (pax != null) {
+                pax.values().removeIf(v -> v.length == 0);
                 for (Map.Entry<String, byte[]> p : pax.entrySet()) {
                     e.addPaxHeader(p.getKey(), new String(p.getValue(), StandardCharsets.UTF_8));
                 }
             }
         } catch (IOException | RuntimeException ex) {
             // commons-compress reports malformed fields with IllegalArgumentException and others
-            throw new Corrupt("the header at offset " + at + " is malformed: " + ex.getMessage());
+            throw new Corrupt("the header at offset " + at + " is malformed: " + reason(ex), ex);
         }
         current = e.getName();
         if (e.isSparse()) {
-            throw new Corrupt("entry '" + current + "' is a sparse file (written by tar --sparse), which is not supported:"
-                    + " the image must be packed without --sparse");
+            throw new Unsupported("entry '" + current + "' is a sparse file (written by tar --sparse), which the extractor does not support");
         }
-        // hard and symbolic links carry no data, whatever a pax size says; every other type stores its size
-        data = type == '1' || type == '2' ? headerSize : e.getSize();
-        if (data < 0) {
-            throw new Corrupt("entry '" + current + "' has a negative size");
+        // hard links, symlinks and directories store no data whatever their size fields say (POSIX; GNU tar reads
+        // them so); a GNU dump directory ('D') does
+        data = type == '1' || type == '2' || (e.isDirectory() && type != 'D') ? 0 : e.getSize();
+        if (data < 0 || data > Long.MAX_VALUE - RECORD) {
+            throw new Corrupt("entry '" + current + "' has an impossible size " + data);
         }
         padding = (RECORD - data % RECORD) % RECORD;
         return new Header(e, pax == null ? Map.of() : pax);
+    }
+
+    /** The innermost message of a failure (commons-compress wraps the telling one as "Invalid input"). */
+    private static String reason(Throwable t) {
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        for (Throwable c = t.getCause(); c != null && c != t; t = c, c = c.getCause()) {
+            if (c.getMessage() != null) {
+                m = c.getMessage();
+            }
+        }
+        return m;
     }
 
     /**
@@ -193,7 +251,7 @@ final class TarStream {
     /** Reads the rest of the input (after the end-of-archive records), so the decompressor checks the stream's end. */
     void drain() throws IOException {
         pos = lim;
-        while (read() > 0) {
+        while (read() >= 0) {
             pos = lim;
         }
     }
@@ -209,12 +267,8 @@ final class TarStream {
         }
     }
 
-    /** The data of an extension header (pax records or a long name), bounded. */
+    /** The data of an extension header (pax records or a long name; {@code next} bounds their size). */
     private byte[] extension(long size, long at) throws IOException {
-        if (size > MAX_EXTENSION) {
-            throw new Corrupt("the extension header at offset " + at + " is " + size + " bytes long (at most "
-                    + MAX_EXTENSION + " are accepted)");
-        }
         byte[] out = new byte[(int) size];
         int done = 0;
         while (done < size) {

@@ -57,6 +57,18 @@ public class TarExtractorErrorsTest {
         assertTrue(m, m.endsWith("the archive is truncated or corrupt (" + FLUSH + ")"));
     }
 
+    /** A libarchive-style xattr header that does not decode is the archive's fault, not the target's. */
+    @Test
+    public void aMalformedLibarchiveXattrIsACorruptArchive() throws Exception {
+        assumeTrue("chown to the shifted ids needs root", ROOT);
+        org.apache.commons.compress.archivers.tar.TarArchiveEntry e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("etc/x");
+        e.addPaxHeader("LIBARCHIVE.xattr.user.a", "*not base64*");
+        byte[] tar = new Tars().add(e, new byte[0]).tar();
+        String m = error(tar, tmp.newFolder().toPath());
+        assertTrue(m, m.startsWith("extracting rootfs.tar failed at entry 'etc/x': its pax header LIBARCHIVE.xattr.user.a is malformed ("));
+        assertTrue(m, m.endsWith("the archive is truncated or corrupt (" + FLUSH + ")"));
+    }
+
     @Test
     public void aReadOnlyTargetIsAWriteErrorNotACorruptArchive() throws Exception {
         assumeTrue("mounting a tmpfs needs root", ROOT);

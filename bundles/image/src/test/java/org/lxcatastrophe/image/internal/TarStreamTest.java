@@ -34,6 +34,7 @@ import org.junit.rules.TemporaryFolder;
 public class TarStreamTest {
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
     /** One entry as the stream gave it: name, link target, uid, data. */
     private record Seen(String name, String link, long uid, byte[] data) {
@@ -192,17 +193,68 @@ public class TarStreamTest {
     }
 
     @Test
-    public void sparseFilesAreRefusedByName() throws Exception {
+    public void sparseFilesAreRefusedByNameAndNotBlamedOnTheCache() throws Exception {
         Path dir = tmp.newFolder().toPath();
         try (var ch = java.nio.channels.FileChannel.open(dir.resolve("holes"), java.nio.file.StandardOpenOption.CREATE_NEW,
                 java.nio.file.StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {1}), 8 << 20);
         }
         for (String format : new String[] {"--format=gnu", "--format=pax"}) {
-            String m = corrupt(gnuTar(dir, format, "--sparse"));
-            assertTrue(format + ": " + m, m.startsWith("entry './holes' is a sparse file"));
-            assertTrue(m, m.endsWith("packed without --sparse"));
+            byte[] tar = gnuTar(dir, format, "--sparse");
+            try {
+                read(tar, 4096, 1000);
+                fail(format + ": read a sparse entry");
+            } catch (TarStream.Unsupported e) {
+                assertTrue(format + ": " + e.getMessage(), e.getMessage().startsWith("entry './holes' is a sparse file"));
+            }
+            if (ROOT) {
+                String m = extractError(tar);
+                assertEquals(format, "extracting test.tar failed: entry './holes' is a sparse file (written by tar --sparse), which"
+                        + " the extractor does not support: the image cannot be used as it is (repack it without --sparse)", m);
+            }
         }
+    }
+
+    private String extractError(byte[] tar) throws Exception {
+        try {
+            new TarExtractor(new org.lxcatastrophe.api.idmap.IdRange(200000, 65536), java.util.Set.of())
+                    .extract(new ByteArrayInputStream(tar), tmp.newFolder().toPath(), "test.tar");
+            throw new AssertionError("extracted");
+        } catch (org.lxcatastrophe.api.LxcatException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Types 1, 2 and 5 store no data whatever their size fields say (GNU tar reads them so); 'D' does. */
+    @Test
+    public void linksAndDirectoriesCarryNoDataWhateverTheirSize() throws Exception {
+        byte[] dir = header("etc/", TarConstants.LF_DIR, 4096);
+        byte[] link = header("hl", TarConstants.LF_LINK, 4);
+        byte[] sym = header("sl", TarConstants.LF_SYMLINK, 700);
+        byte[] dump = header("d/", (byte) 'D', 5);
+        byte[] tar = records(true, dir, link, sym, dump, "Yabc\0".getBytes(StandardCharsets.US_ASCII),
+                header("etc/f", TarConstants.LF_NORMAL, 2), "ok".getBytes(StandardCharsets.US_ASCII));
+        List<Seen> seen = read(tar, 4096, 300);
+        assertEquals(List.of("etc/", "hl", "sl", "d/", "etc/f"), seen.stream().map(Seen::name).toList());
+        assertEquals(0, seen.get(0).data().length);
+        assertEquals(5, seen.get(3).data().length);
+        assertEquals("ok", new String(seen.get(4).data(), StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    public void aLaterExtendedHeaderReplacesAnEarlierOneAndAnEmptyValueMasksAGlobalOne() throws Exception {
+        byte[] g = pax("uid=4242");
+        byte[] x1 = pax("uid=5", "path=first");
+        byte[] x2 = pax("path=second", "uid=");
+        byte[] tar = records(true, header("g", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, g.length), g,
+                header("x", TarConstants.LF_PAX_EXTENDED_HEADER_LC, x1.length), x1,
+                header("x", TarConstants.LF_PAX_EXTENDED_HEADER_LC, x2.length), x2,
+                header("plain", TarConstants.LF_NORMAL, 0));
+        TarStream s = new TarStream(new ByteArrayInputStream(tar), 4096);
+        TarStream.Header h = s.next();
+        assertEquals("second", h.entry().getName());
+        assertEquals(0, h.entry().getLongUserId());
+        assertEquals(java.util.Set.of("path"), h.rawPax().keySet());
     }
 
     @Test
@@ -218,9 +270,32 @@ public class TarStreamTest {
         byte[] flipped = good.clone();
         flipped[10] ^= 1;
         assertEquals("the header at offset 0 has a wrong checksum", corrupt(flipped));
-        // an extension header beyond the limit, and malformed pax records
+        // a record that is no header at all (its checksum field is not even octal)
+        byte[] junk = good.clone();
+        Arrays.fill(junk, 0, TarStream.RECORD, (byte) 'J');
+        assertTrue(corrupt(junk), corrupt(junk).startsWith("the record at offset 0 is not a tar header"));
+        // a size that cannot be skipped (base-256, 2^63 - 1), on an entry type that is skipped
+        TarArchiveEntry fifo = new TarArchiveEntry("fifo", TarConstants.LF_FIFO, true);
+        fifo.setSize(Long.MAX_VALUE);
+        byte[] h = new byte[TarStream.RECORD];
+        fifo.writeEntryHeader(h, org.apache.commons.compress.archivers.zip.ZipEncodingHelper.getZipEncoding("UTF-8"), true);
+        assertEquals("the header at offset 0 has an impossible size " + Long.MAX_VALUE, corrupt(records(true, h, header("c", TarConstants.LF_NORMAL, 0))));
+        // extension headers beyond the limits: one entry's together, the global values
         String big = corrupt(records(true, header("x", TarConstants.LF_GNUTYPE_LONGNAME, TarStream.MAX_EXTENSION + 1)));
-        assertTrue(big, big.contains("is " + (TarStream.MAX_EXTENSION + 1) + " bytes long"));
+        assertTrue(big, big.contains("add up to more than " + TarStream.MAX_EXTENSION + " bytes"));
+        byte[] half = pax("a=" + "v".repeat(TarStream.MAX_EXTENSION / 2));
+        String two = corrupt(records(true, header("x", TarConstants.LF_PAX_EXTENDED_HEADER_LC, half.length), half,
+                header("x", TarConstants.LF_PAX_EXTENDED_HEADER_LC, half.length), half, header("a", TarConstants.LF_NORMAL, 0)));
+        assertTrue(two, two.contains("add up to more than"));
+        byte[] global = pax("comment=" + "c".repeat(TarStream.MAX_GLOBAL));
+        String g = corrupt(records(true, header("g", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, global.length), global,
+                header("a", TarConstants.LF_NORMAL, 0)));
+        assertTrue(g, g.startsWith("the global pax header at offset 0 sets ") && g.endsWith("(at most " + TarStream.MAX_GLOBAL + " are accepted)"));
+        // a malformed value keeps what commons-compress says about it
+        byte[] mtime = pax("mtime=abc");
+        String time = corrupt(records(true, header("x", TarConstants.LF_PAX_EXTENDED_HEADER_LC, mtime.length), mtime,
+                header("a", TarConstants.LF_NORMAL, 0)));
+        assertTrue(time, time.startsWith("the header at offset 1024 is malformed: ") && time.contains("abc"));
         for (String bad : new String[] {"5 a=b\n", "x a=b\n", "5 ab\n", "99 a=b\n", "6 a=bb"}) {
             byte[] rec = bad.getBytes(StandardCharsets.US_ASCII);
             String m = corrupt(records(true, header("x", TarConstants.LF_PAX_EXTENDED_HEADER_LC, rec.length), rec,
