@@ -117,8 +117,8 @@ final class TarStream {
             if (type == 'x' || type == 'X' || type == 'g' || type == 'L' || type == 'K') {
                 extensions += size;
                 if (extensions > MAX_EXTENSION) {
-                    throw new Corrupt("the extension headers before the entry at offset " + (at + RECORD + size)
-                            + " add up to more than " + MAX_EXTENSION + " bytes");
+                    throw new Corrupt("the extension headers of one entry (the last at offset " + at + ") add up to more than "
+                            + MAX_EXTENSION + " bytes");
                 }
             }
             switch (type) {
