@@ -162,6 +162,8 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
 
     /** How long a start waits for FileInstall to start the plugin jars before it chooses a distro adapter. */
     static final Duration PLUGIN_WAIT = Duration.ofSeconds(15);
+    /** How often that wait looks at the folders again without a bundle event (FileInstall polls deploy/ every 250 ms). */
+    static final Duration PLUGIN_RELOOK = Duration.ofMillis(250);
     private BundleContext context;
     private PluginDirectories plugins;
 
@@ -586,7 +588,7 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         }
         long t0 = System.nanoTime();
         try {
-            List<Path> pending = plugins.awaitActive(context, PLUGIN_WAIT);
+            List<Path> pending = plugins.awaitActive(context, PLUGIN_WAIT, PLUGIN_RELOOK);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             if (!pending.isEmpty()) {
                 LOG.warning("plugins not active after " + ms + " ms: "

@@ -10,11 +10,14 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
 
 /**
  * The folders FileInstall installs plugins from ({@code deploy/}, and {@code plugins/} in the Docker image). Their jars
@@ -70,16 +73,43 @@ final class PluginDirectories {
         return jars.stream().filter(j -> !activeLocations.contains(j)).toList();
     }
 
-    /** Waits until every plugin jar is an ACTIVE bundle, at most {@code max}; returns the jars still pending. */
-    List<Path> awaitActive(BundleContext context, Duration max) throws InterruptedException {
+    /**
+     * Waits until every plugin jar is an ACTIVE bundle, at most {@code max}; returns the jars still pending. Wakes on
+     * each bundle that starts, and looks again every {@code relook} in case a jar appears that FileInstall has not
+     * installed yet (no event tells of it).
+     */
+    List<Path> awaitActive(BundleContext context, Duration max, Duration relook) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
-        List<Path> pending;
-        while (true) {
-            pending = pending(jars(), activeLocations(context));
-            if (pending.isEmpty() || System.nanoTime() > deadline) {
-                return pending;
+        Object lock = new Object();
+        long[] started = {0};
+        BundleListener listener = e -> {
+            if (e.getType() == BundleEvent.STARTED) {
+                synchronized (lock) {
+                    started[0]++;
+                    lock.notifyAll();
+                }
             }
-            Thread.sleep(50);
+        };
+        context.addBundleListener(listener);
+        try {
+            while (true) {
+                long seen;
+                synchronized (lock) {
+                    seen = started[0];
+                }
+                List<Path> pending = pending(jars(), activeLocations(context));
+                long left = deadline - System.nanoTime();
+                if (pending.isEmpty() || left <= 0) {
+                    return pending;
+                }
+                synchronized (lock) {
+                    if (started[0] == seen) {
+                        TimeUnit.NANOSECONDS.timedWait(lock, Math.min(left, relook.toNanos()));
+                    }
+                }
+            }
+        } finally {
+            context.removeBundleListener(listener);
         }
     }
 
