@@ -114,6 +114,33 @@ public class DistributionBadInputTest {
         }
     }
 
+    /**
+     * A value only its component can check (the shell's, at start level 2 like the lifecycle) ends the runtime before
+     * the lifecycle does anything: with autostart on, nothing is captured, granted, fetched or logged by it. In a
+     * network namespace of its own, so that a regression could not touch this host's interfaces.
+     */
+    @Test
+    public void aComponentRefusingItsValueStopsTheRuntimeBeforeTheContainerIsPrepared() throws Exception {
+        for (String[] c : new String[][] {
+            { "SHELL_HOST", "0.0.0.0", "shell.host=0.0.0.0 is not a loopback address" },
+            { "SHELL_PORT", "70000", "shell.port=70000 is not a TCP port" },
+        }) {
+            Map<String, String> env = env("bad");
+            env.put("CONTAINER_AUTOSTART", "true");
+            env.put("IMAGE_SERVER", "file://" + work.resolve("no-such-mirror"));
+            env.put(c[0], c[1]);
+            Result r = run(Duration.ofSeconds(90), env, "unshare", "-n", "sh", "-c",
+                    "ip link set lo up && exec \"$0\"", dist.resolve("bin/lxcatastrophe").toString());
+            String what = c[0] + "=" + c[1] + ":\n" + r.output();
+            assertEquals(what, 2, r.exit());
+            List<String> severe = r.output().lines().filter(l -> l.contains(" SEVERE ")).toList();
+            assertEquals(what, 2, severe.size());
+            assertTrue(what, severe.get(0).contains(c[2]));
+            assertFalse("the lifecycle went on: " + what, r.output().contains("[ContainerLifecycleImpl]"));
+            assertFalse("a container directory was made: " + what, Files.exists(work.resolve("containers/bad")));
+        }
+    }
+
     @Test
     public void aCoreBundleThatCannotStartEndsTheRuntimeWithOneLine() throws Exception {
         // a bundle in bundle/ whose activator class is missing: the runtime must not go on without it

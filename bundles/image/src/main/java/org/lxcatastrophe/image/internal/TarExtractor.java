@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
@@ -126,7 +127,8 @@ final class TarExtractor {
         } catch (TarStream.Unsupported ex) {
             throw new LxcatException("extracting " + label + " failed: " + ex.getMessage()
                     + ": the image cannot be used as it is (repack it without --sparse)", ex);
-        } catch (InterruptedIOException ex) {
+        } catch (InterruptedIOException | ClosedByInterruptException ex) {
+            // the second: an interrupt while writing a file closes its channel (a shutdown, not a write error)
             throw new LxcatException("extracting " + label + " was interrupted" + at(current), ex);
         } catch (IOException | RuntimeException ex) {
             throw writeError(label, current, ex);

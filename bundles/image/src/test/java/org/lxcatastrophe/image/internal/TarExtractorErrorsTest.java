@@ -57,6 +57,29 @@ public class TarExtractorErrorsTest {
         assertTrue(m, m.endsWith("the archive is truncated or corrupt (" + FLUSH + ")"));
     }
 
+    /** An interrupt (the runtime stopping) while a file is written closes its channel: that is no write error. */
+    @Test
+    public void anInterruptWhileWritingIsAnInterruptionNotAWriteError() throws Exception {
+        byte[] tar = new Tars().file("big", "z".repeat(600_000)).tar();
+        java.io.InputStream interrupting = new ByteArrayInputStream(tar) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                if (pos > 300_000) {
+                    Thread.currentThread().interrupt();   // as the lifecycle's deactivation does to its worker
+                }
+                return super.read(b, off, Math.min(len, 100_000));
+            }
+        };
+        try {
+            new TarExtractor(IDS, Set.of()).extract(interrupting, tmp.newFolder().toPath(), "rootfs.tar");
+            throw new AssertionError("extracted");
+        } catch (LxcatException e) {
+            assertEquals("extracting rootfs.tar was interrupted at entry 'big'", e.getMessage());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     /** A libarchive-style xattr header that does not decode is the archive's fault, not the target's. */
     @Test
     public void aMalformedLibarchiveXattrIsACorruptArchive() throws Exception {
