@@ -154,7 +154,8 @@ public class DistributionProcessTest {
 
             // commands without options of their own answer --help with Gogo's help (not "Cannot coerce ...")
             // (those that take arguments print their own usage)
-            for (String cmd : List.of("lxcat:status", "lxcat:distros", "lxcat:stop", "lxcat:console-log", "lxcat:exec")) {
+            for (String cmd : List.of("lxcat:status", "lxcat:distros", "lxcat:stop", "lxcat:console-log", "lxcat:exec",
+                    "lxcat:images", "lxcat:fetch")) {
                 Answer help = shell(cmd, "--help");
                 assertEquals(cmd + " --help: " + help.err, 0, help.status);
                 assertTrue(cmd + " --help: " + help.out, help.out.contains("scope: lxcat") || help.out.startsWith("usage: " + cmd));

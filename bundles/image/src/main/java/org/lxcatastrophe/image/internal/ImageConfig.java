@@ -14,7 +14,7 @@ public @interface ImageConfig {
     @AttributeDefinition(name = "Release", description = "dist.flavour / DIST_FLAVOUR (alias DIST_RELEASE): bookworm, noble, 3.20 ...")
     String dist_flavour() default "bookworm";
 
-    @AttributeDefinition(name = "Architecture", description = "dist.arch / DIST_ARCH; empty: the host's (amd64, arm64, armhf, i386, ppc64el, s390x, riscv64; x86_64/aarch64 accepted)")
+    @AttributeDefinition(name = "Architecture", description = "dist.arch / DIST_ARCH; empty: the host's; else one of amd64, arm64, armel, armhf, i386, ppc64el, riscv64, s390x (aliases x86_64, aarch64, armv7l, i686, ppc64le accepted)")
     String dist_arch() default "";
 
     @AttributeDefinition(name = "Variant", description = "dist.variant / DIST_VARIANT: default, cloud ...")

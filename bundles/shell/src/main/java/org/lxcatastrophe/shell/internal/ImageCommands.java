@@ -44,9 +44,25 @@ public class ImageCommands {
     volatile ImageService images;
 
     @Descriptor("Lists the images the configured server (image.server / IMAGE_SERVER) offers; * marks builds in the local cache")
-    public void images(@Descriptor("only this distribution, e.g. debian") String... dist) throws CommandFailed {
+    public void images(
+            @Descriptor("print this usage")
+            @Parameter(names = { "-h", "--help" }, presentValue = "true", absentValue = "false") boolean help,
+            @Descriptor("only this distribution, e.g. debian") String... dist) throws CommandFailed {
+        if (help) {
+            System.out.println(IMAGES_USAGE);
+            return;
+        }
+        if (dist.length > 1) {
+            throw new CommandFailed(IMAGES_USAGE);
+        }
         failUnlessZero(err -> images(images, dist.length == 0 ? "" : dist[0], System.out, err));
     }
+
+    static final String IMAGES_USAGE = String.join("\n",
+            "usage: lxcat:images [DIST]",
+            "  lists the images the configured server (image.server / IMAGE_SERVER) offers; * marks builds in the local cache",
+            "  DIST        only this distribution, e.g. debian",
+            "  -h, --help  print this usage");
 
     @Descriptor("Fetches an image from the configured server, verifies it and puts it in the cache; with --extract, unpacks it"
             + " into DIR/rootfs with every uid/gid shifted")

@@ -155,7 +155,7 @@ public class ImageCommandsTest {
     public void theShellCommandsFailWhenTheirWorkFails() throws Exception {
         ImageCommands commands = new ImageCommands();
         try {
-            commands.images();
+            commands.images(false);
             fail("lxcat:images without an image service must fail");
         } catch (CommandFailed e) {
             assertEquals(ImageCommands.NO_SERVICE, e.getMessage());
@@ -177,10 +177,31 @@ public class ImageCommandsTest {
         System.setOut(o());
         try {
             commands.fetch("", "default", false, false, "", ImageCommands.DEFAULT_IDS, "", "alpine", "3.20");
-            commands.images("alpine");
+            commands.images(false, "alpine");
         } finally {
             System.setOut(stdout);
         }
         assertTrue(out.toString(), out.toString().contains(": downloaded, cached in ") && out.toString().contains("* alpine  3.20"));
+    }
+
+    /** {@code lxcat:images --help} prints its usage instead of looking for a distribution named "--help". */
+    @Test
+    public void imagesAnswersHelpAndRefusesTwoNames() throws Exception {
+        ImageCommands commands = new ImageCommands();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            commands.images(true);
+        } finally {
+            System.setOut(saved);
+        }
+        assertEquals(ImageCommands.IMAGES_USAGE + "\n", buf.toString(StandardCharsets.UTF_8));
+        try {
+            commands.images(false, "debian", "alpine");
+            fail("two distributions accepted");
+        } catch (CommandFailed e) {
+            assertEquals(ImageCommands.IMAGES_USAGE, e.getMessage());
+        }
     }
 }
