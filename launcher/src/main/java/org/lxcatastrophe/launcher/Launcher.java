@@ -40,6 +40,8 @@ public final class Launcher {
     /** Comma-separated bundle symbolic names that start one level before the others (Config Admin and its plugin). */
     /** Framework property: the start level the launcher raises the framework to once level 1 is up. */
     public static final String FINAL_START_LEVEL_PROPERTY = "lxcatastrophe.startlevel.final";
+    /** System property set to "true" once the final start level has been reached. */
+    public static final String STARTED_PROPERTY = "lxcatastrophe.started";
     public static final String EARLY_BUNDLES_PROPERTY = "lxcatastrophe.early.bundles";
 
     private static final Logger LOG = Logger.getLogger(Launcher.class.getName());
@@ -190,6 +192,9 @@ public final class Launcher {
         phases.done("resolved");
         if (System.getProperty(EXIT_CODE_PROPERTY) == null && framework.getState() == Bundle.ACTIVE) {
             framework.adapt(FrameworkStartLevel.class).setStartLevel(finalLevel, e -> {
+                // every bundle of the final level was started: the lifecycle's autostart may go on (it also learns
+                // this from the STARTLEVEL_CHANGED event; the property is for a lifecycle activated later)
+                System.setProperty(STARTED_PROPERTY, "true");
                 // the ERROR event of a core bundle that failed to start may still be on its way (framework events
                 // are delivered asynchronously, this callback is not): while a core bundle does not run, the
                 // start-up has not ended and the listener still acts on that event when it comes

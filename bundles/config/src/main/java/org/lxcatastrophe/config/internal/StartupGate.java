@@ -113,8 +113,10 @@ final class StartupGate {
             return;
         }
         exiting = true;
-        LOG.severe("Stopping: the configuration is invalid (exit status " + INVALID_CONFIGURATION_EXIT + ")");
+        // before the line is written (a slow stdout must not delay it): the launcher does not go on to the final
+        // start level once it is set
         System.setProperty(EXIT_CODE_PROPERTY, Integer.toString(INVALID_CONFIGURATION_EXIT));
+        LOG.severe("Stopping: the configuration is invalid (exit status " + INVALID_CONFIGURATION_EXIT + ")");
         Bundle system = bc.getBundle(0);
         Thread t = new Thread(() -> {
             try {

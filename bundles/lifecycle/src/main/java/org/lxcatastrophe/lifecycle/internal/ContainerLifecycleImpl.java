@@ -52,15 +52,14 @@ import org.lxcatastrophe.api.ssh.AuthorizedKey;
 import org.lxcatastrophe.api.ssh.SshKeyService;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.FrameworkListener;
-import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -75,10 +74,14 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
 
     static final String PID = "org.lxcatastrophe.lifecycle";
     static final String EXIT_PROPERTY = "lxcatastrophe.exit.code";
-    /** The launcher's framework property: the start level at which the runtime has started. */
-    static final String FINAL_START_LEVEL_PROPERTY = "lxcatastrophe.startlevel.final";
-    /** How long the autostart waits for that level before it goes on. */
+    /** How long the autostart waits for the runtime's start-up to end before it goes on. */
     static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    private final StartupWait startup = new StartupWait();
+
+    /** Asked whether a component refused its configuration before the container is prepared. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ServiceComponentRuntime componentRuntime;
     /** What the runtime recorded about a container it created (id base, image), next to the rootfs. */
     static final String STATE_FILE = "lxcatastrophe.properties";
     static final String IMAGE_CONFIG_FILE = "image.config";
@@ -251,8 +254,12 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         } else {
             worker.submit(() -> {
                 try {
-                    if (!awaitStartup()) {
+                    if (context != null && !startup.await(context, STARTUP_WAIT, () -> componentRuntime)) {
                         LOG.fine("the runtime is stopping while it starts: container " + spec.name() + " not started");
+                        return;
+                    }
+                    if (state != ContainerState.NEW) {
+                        LOG.fine("container " + spec.name() + " was started from the shell meanwhile: no autostart");
                         return;
                     }
                     LOG.info("container " + s.name() + " in " + s.path() + ", starting");
@@ -261,9 +268,9 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                     LOG.fine("the runtime is stopping while it starts: container " + spec.name() + " not started");
                 } catch (LxcatException e) {
                     LOG.log(Level.FINE, "start failed", e);
-                    if (System.getProperty(EXIT_PROPERTY) != null) {
-                        // the runtime is ending already (an invalid setting of another component, a signal): its
-                        // reason has been logged; what broke off here is not news
+                    if (ending() && !deactivating) {
+                        // the framework is stopping for another reason (an invalid setting of another component, a
+                        // signal), which has been logged: what broke off here is not news
                         LOG.fine(e.getMessage());
                         return;
                     }
@@ -282,48 +289,22 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         }
     }
 
-    /**
-     * Waits (bounded) until the framework has reached the launcher's final start level, so that every component of
-     * the runtime had its configuration checked before anything is fetched, extracted or bridged; false when the
-     * runtime is ending meanwhile (an invalid value of another component ends it with exit status 2). Without the
-     * launcher's property (a framework started by something else) there is nothing to wait for.
-     */
-    private boolean awaitStartup() throws InterruptedException {
-        String level = context == null ? null : context.getProperty(FINAL_START_LEVEL_PROPERTY);
-        int target = finalStartLevel(level);
-        if (target > 0) {
-            FrameworkStartLevel framework = context.getBundle(0).adapt(FrameworkStartLevel.class);
-            java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
-            FrameworkListener listener = e -> {
-                if (framework.getStartLevel() >= target || e.getType() == FrameworkEvent.STOPPED) {
-                    reached.countDown();
-                }
-            };
-            context.addFrameworkListener(listener);
-            try {
-                if (framework.getStartLevel() < target && !reached.await(STARTUP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    LOG.warning("the runtime has not reached start level " + target + " after " + STARTUP_WAIT.toSeconds()
-                            + " s; starting the container anyway");
-                }
-            } finally {
-                context.removeFrameworkListener(listener);
-            }
+    /** Whether the runtime is ending (this component deactivated, or the framework stopping). */
+    private boolean ending() {
+        if (deactivating) {
+            return true;
         }
-        return !deactivating && System.getProperty(EXIT_PROPERTY) == null;
-    }
-
-    private static int finalStartLevel(String level) {
         try {
-            return level == null ? -1 : Integer.parseInt(level.strip());
-        } catch (NumberFormatException e) {
-            LOG.fine("ignoring " + FINAL_START_LEVEL_PROPERTY + "=" + level);
-            return -1;
+            return context != null && context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING;
+        } catch (IllegalStateException e) {
+            return true;   // this bundle's context is no longer valid
         }
     }
 
     @Deactivate
     void deactivate() {
         deactivating = true;
+        startup.cancel();
         stopRequested = true;
         worker.shutdown();
         try {
