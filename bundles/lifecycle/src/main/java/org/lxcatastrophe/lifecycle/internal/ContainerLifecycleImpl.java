@@ -74,14 +74,6 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
 
     static final String PID = "org.lxcatastrophe.lifecycle";
     static final String EXIT_PROPERTY = "lxcatastrophe.exit.code";
-    /** How long the autostart waits for the runtime's start-up to end before it goes on. */
-    static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
-    private final StartupWait startup = new StartupWait();
-
-    /** Asked whether a component refused its configuration before the container is prepared. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile ServiceComponentRuntime componentRuntime;
     /** What the runtime recorded about a container it created (id base, image), next to the rootfs. */
     static final String STATE_FILE = "lxcatastrophe.properties";
     static final String IMAGE_CONFIG_FILE = "image.config";
@@ -138,6 +130,10 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
     RootfsService rootfs;
     @Reference
     SshKeyService sshKeys;
+    /** Asked whether a component refused its configuration before the container is prepared. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ServiceComponentRuntime componentRuntime;
 
     final List<DistroAdapter> distros = new CopyOnWriteArrayList<>();
 
@@ -170,6 +166,9 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
     private volatile boolean deactivating;
     private static volatile boolean apparmorLogged;
 
+    /** How long the autostart waits for the runtime's start-up to end before it goes on. */
+    static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    private final StartupWait startup = new StartupWait();
     /** How long a start waits for FileInstall to start the plugin jars before it chooses a distro adapter. */
     static final Duration PLUGIN_WAIT = Duration.ofSeconds(15);
     /** How often that wait looks at the folders again without a bundle event (FileInstall polls deploy/ every 250 ms). */
@@ -268,7 +267,7 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                     LOG.fine("the runtime is stopping while it starts: container " + spec.name() + " not started");
                 } catch (LxcatException e) {
                     LOG.log(Level.FINE, "start failed", e);
-                    if (ending() && !deactivating) {
+                    if (!deactivating && frameworkStopping()) {
                         // the framework is stopping for another reason (an invalid setting of another component, a
                         // signal), which has been logged: what broke off here is not news
                         LOG.fine(e.getMessage());
@@ -289,11 +288,8 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         }
     }
 
-    /** Whether the runtime is ending (this component deactivated, or the framework stopping). */
-    private boolean ending() {
-        if (deactivating) {
-            return true;
-        }
+    /** Whether the framework is stopping (its system bundle is STOPPING, or this bundle's context is gone). */
+    private boolean frameworkStopping() {
         try {
             return context != null && context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING;
         } catch (IllegalStateException e) {
