@@ -324,14 +324,26 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                 state = ContainerState.STOPPED;
                 LOG.info(clean ? "container " + spec.name() + " powered off cleanly"
                         : "container " + spec.name() + " was stopped hard after " + settings.stopTimeout().toSeconds() + " s");
-                setExitCode(clean ? 0 : 1);
+                exitCodeOnPowerOff(clean ? 0 : 1);
             } catch (LxcatException e) {
                 LOG.severe("cannot stop container " + spec.name() + ": " + e.getMessage());
-                setExitCode(1);
+                exitCodeOnPowerOff(1);
             }
         }
     }
 
+    /**
+     * The runtime's exit status from how the container was powered off, when the runtime is ending: not when only
+     * this component is deactivated in a running framework (an edited etc file, the bundle stopped from the shell),
+     * where a later, real ending must still set it. Without a framework (tests) the deactivation is the ending.
+     */
+    private void exitCodeOnPowerOff(int code) {
+        if (context == null || frameworkStopping()) {
+            setExitCode(code);
+        }
+    }
+
+    /** The first status recorded is the runtime's exit status. */
     private static void setExitCode(int code) {
         if (System.getProperty(EXIT_PROPERTY) == null) {
             System.setProperty(EXIT_PROPERTY, String.valueOf(code));
