@@ -22,15 +22,17 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  *
  * <p>The end of the start-up is the launcher's final start level ({@value #FINAL_START_LEVEL_PROPERTY}) having been
  * reached: its STARTLEVEL_CHANGED event, which Felix sends after every bundle of the level was started (the level
- * number itself is set before, so it says nothing), or the system property {@value #STARTED_PROPERTY} the launcher
- * sets then, for a lifecycle that activates later. Which components failed is asked of SCR directly: the
- * configuration bundle learns it from the log, which is delivered on a thread of its own.
+ * number itself is set before, so it says nothing), or the system property {@value #STARTED_PROPERTY} the launcher's
+ * callback sets right after (for a listener registered too late for the event, and a lifecycle activated later).
+ * Which components failed is asked of SCR directly, for a wait that began during the start-up: the configuration
+ * bundle learns it from the log, which is delivered on a thread of its own.
  */
 final class StartupWait {
     /** Framework property (set by the launcher): the start level at which the runtime has started. */
     static final String FINAL_START_LEVEL_PROPERTY = "lxcatastrophe.startlevel.final";
     /** System property the launcher sets to "true" when the final start level has been reached. */
     static final String STARTED_PROPERTY = "lxcatastrophe.started";
+    private static final long RELOOK_MILLIS = 100;
     private static final Logger LOG = Logger.getLogger(StartupWait.class.getName());
 
     private final CountDownLatch over = new CountDownLatch(1);
@@ -48,7 +50,10 @@ final class StartupWait {
      */
     boolean await(BundleContext context, Duration max, Supplier<ServiceComponentRuntime> scr) throws InterruptedException {
         int target = finalLevel(context.getProperty(FINAL_START_LEVEL_PROPERTY));
-        if (target > 0) {
+        // a lifecycle activated after the start-up (an edited etc file) is not held back by an old refusal: SCR
+        // keeps a component's failure, and after the start-up a refused value is only logged
+        boolean duringStartup = target > 0 && !started();
+        if (duringStartup) {
             FrameworkListener listener = e -> {
                 if (e.getType() == FrameworkEvent.STARTLEVEL_CHANGED
                         && e.getBundle().adapt(FrameworkStartLevel.class).getStartLevel() >= target) {
@@ -57,23 +62,35 @@ final class StartupWait {
             };
             context.addFrameworkListener(listener);
             try {
-                if (!"true".equals(System.getProperty(STARTED_PROPERTY)) && !over.await(max.toMillis(), TimeUnit.MILLISECONDS)) {
-                    LOG.warning("the runtime's start-up has not ended after " + max.toSeconds() + " s (start level " + target
-                            + "); preparing the container anyway");
+                // the event goes to the listeners registered when Felix queued it; one registered just after that
+                // sees the launcher's property instead, which its callback sets a moment later: look again and again
+                long deadline = System.nanoTime() + max.toNanos();
+                while (!started() && !over.await(RELOOK_MILLIS, TimeUnit.MILLISECONDS)) {
+                    if (System.nanoTime() > deadline) {
+                        LOG.warning("the runtime's start-up has not ended after " + max.toSeconds() + " s (start level "
+                                + target + "); preparing the container anyway");
+                        break;
+                    }
                 }
             } finally {
                 context.removeFrameworkListener(listener);
             }
         }
-        if (cancelled || context.getBundle(0).getState() == Bundle.STOPPING) {
+        if (cancelled || context.getBundle(0).getState() == Bundle.STOPPING || System.getProperty(ContainerLifecycleImpl.EXIT_PROPERTY) != null) {
+            // deactivated, or the runtime is ending: a signal, a core bundle that failed (exit status 3), an invalid
+            // value (2); the lifecycle records an exit status itself only when the framework stops
             return false;
         }
-        String refused = refusedConfiguration(scr.get());
+        String refused = duringStartup ? refusedConfiguration(scr.get()) : null;
         if (refused != null) {
             LOG.fine("not preparing the container: component " + refused + " refused its configuration (the runtime stops)");
             return false;
         }
         return true;
+    }
+
+    private static boolean started() {
+        return "true".equals(System.getProperty(STARTED_PROPERTY));
     }
 
     /** The name of a component whose activation failed because of its configuration, or null. */

@@ -112,13 +112,30 @@ public class StartupWaitTest {
         assertTrue(timed(w, null, false) < 60_000);
     }
 
+    /** The event went to the listeners Felix had when it queued it: the launcher's property, set just after, counts. */
     @Test
-    public void aStoppingFrameworkOrAComponentThatRefusedItsConfigurationMeansNo() throws Exception {
+    public void aMissedEventIsMadeUpForByTheLaunchersProperty() throws Exception {
+        later(() -> System.setProperty(StartupWait.STARTED_PROPERTY, "true"));
+        assertTrue(timed(new StartupWait(), null, true) < 60_000);
+    }
+
+    @Test
+    public void aStoppingFrameworkOrAnEndingRuntimeMeansNo() throws Exception {
         System.setProperty(StartupWait.STARTED_PROPERTY, "true");
         systemState.set(Bundle.STOPPING);
         timed(new StartupWait(), null, false);
         systemState.set(Bundle.ACTIVE);
+        // a core bundle failed (exit status 3): the framework is not STOPPING yet when the start level event comes
+        System.setProperty(ContainerLifecycleImpl.EXIT_PROPERTY, "3");
+        try {
+            timed(new StartupWait(), null, false);
+        } finally {
+            System.clearProperty(ContainerLifecycleImpl.EXIT_PROPERTY);
+        }
+    }
 
+    @Test
+    public void aComponentThatRefusedItsConfigurationDuringTheStartUpMeansNoButNotLater() throws Exception {
         ComponentDescriptionDTO shell = new ComponentDescriptionDTO();
         shell.name = "org.lxcatastrophe.shell.internal.ShellServer";
         ComponentConfigurationDTO failed = new ComponentConfigurationDTO();
@@ -130,17 +147,25 @@ public class StartupWaitTest {
         other.failure = "java.lang.IllegalStateException: something else";
         ComponentConfigurationDTO active = new ComponentConfigurationDTO();
         active.state = ComponentConfigurationDTO.ACTIVE;
-        List<ComponentConfigurationDTO>[] configs = new List[] {List.of(active, failed)};
+        List<List<ComponentConfigurationDTO>> configs = new CopyOnWriteArrayList<>(List.of(List.of(active, failed)));
         ServiceComponentRuntime scr = proxy(ServiceComponentRuntime.class, (m, a) -> switch (m) {
             case "getComponentDescriptionDTOs" -> List.of(shell);
-            case "getComponentConfigurationDTOs" -> configs[0];
+            case "getComponentConfigurationDTOs" -> configs.get(0);
             default -> null;
         });
         assertEquals(shell.name, StartupWait.refusedConfiguration(scr));
+        Runnable levelReached = () -> listeners.forEach(l -> l.frameworkEvent(new FrameworkEvent(FrameworkEvent.STARTLEVEL_CHANGED, system, null)));
+        later(levelReached);
         timed(new StartupWait(), scr, false);
+        // after the start-up a refused value is only logged and SCR keeps the failure: a lifecycle activated then
+        // (an edited etc file) starts its container all the same
+        System.setProperty(StartupWait.STARTED_PROPERTY, "true");
+        timed(new StartupWait(), scr, true);
+        System.clearProperty(StartupWait.STARTED_PROPERTY);
         // a failure that is not about configuration is the component's own business
-        configs[0] = List.of(active, other);
+        configs.set(0, List.of(active, other));
         assertNull(StartupWait.refusedConfiguration(scr));
+        later(levelReached);
         timed(new StartupWait(), scr, true);
         assertFalse(StartupWait.finalLevel("x") > 0);
     }
