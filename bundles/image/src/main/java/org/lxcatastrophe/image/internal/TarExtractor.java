@@ -11,6 +11,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -46,6 +47,9 @@ final class TarExtractor {
     private static final byte LINK = 'l';
     /** The tar stream's buffer: file data is written from it directly, in slices of up to this size. */
     private static final int BUFFER = 1 << 18;
+    /** How each regular file is opened: made new here, never through a symlink. */
+    private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
 
     /** Thrown for an archive that tries to escape or overwrite what it must not. */
     static final class HostileArchive extends LxcatException {
@@ -301,8 +305,7 @@ final class TarExtractor {
         // created with its final permissions when it can be (no chmod afterwards: the JDK's no-follow chmod opens,
         // fchmods and closes the file, three system calls per file); chown does not touch plain permission bits
         var createMode = Owners.createMode(e.getMode());
-        var options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        try (FileChannel ch = createMode == null ? FileChannel.open(p, options) : FileChannel.open(p, options, createMode)) {
+        try (FileChannel ch = createMode == null ? FileChannel.open(p, CREATE) : FileChannel.open(p, CREATE, createMode)) {
             ByteBuffer b;
             while ((b = tin.data()) != null) {
                 bytes += b.remaining();
@@ -354,7 +357,7 @@ final class TarExtractor {
             String attr;
             if (key.startsWith("SCHILY.xattr.")) {
                 attr = key.substring("SCHILY.xattr.".length());
-                byte[] exact = rawPax == null ? null : rawPax.get(key);
+                byte[] exact = rawPax.get(key);   // null for a value from a global pax header
                 if (exact != null) {
                     value = exact;
                 } else if (h.getValue().indexOf('\uFFFD') >= 0) {

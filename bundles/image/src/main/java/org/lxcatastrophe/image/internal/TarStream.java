@@ -291,23 +291,25 @@ final class TarStream {
                 return false;
             }
             if (pos > 0 && buf.length - pos < need + RECORD) {
-                System.arraycopy(buf, pos, buf, 0, lim - pos);
-                base += pos;
-                lim -= pos;
-                pos = 0;
+                compact();
             }
             read();
         }
         return true;
     }
 
+    /** Moves the unread bytes to the start of the buffer. */
+    private void compact() {
+        System.arraycopy(buf, pos, buf, 0, lim - pos);
+        base += pos;
+        lim -= pos;
+        pos = 0;
+    }
+
     /** One read into the buffer's free space (compacting it when full); the count, -1 at the end. */
     private int read() throws IOException {
         if (lim == buf.length) {
-            base += pos;
-            System.arraycopy(buf, pos, buf, 0, lim - pos);
-            lim -= pos;
-            pos = 0;
+            compact();
         }
         int r;
         try {
@@ -343,8 +345,8 @@ final class TarStream {
     }
 
     /**
-     * "LEN key=value\n" records, each handed to {@code out} (an empty value means: remove the key); a malformed record
-     * makes the archive corrupt.
+     * "LEN key=value\n" records, each handed to {@code out} (an empty value too: the caller decides what it removes or
+     * masks); a malformed record makes the archive corrupt.
      */
     private static void records(byte[] rec, BiConsumer<String, byte[]> out) throws Corrupt {
         int p = 0;
