@@ -253,7 +253,7 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
         } else {
             worker.submit(() -> {
                 try {
-                    if (context != null && !startup.await(context, STARTUP_WAIT, () -> componentRuntime)) {
+                    if (!startupOver()) {
                         LOG.fine("the runtime is stopping while it starts: container " + spec.name() + " not started");
                         return;
                     }
@@ -263,8 +263,6 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                     }
                     LOG.info("container " + s.name() + " in " + s.path() + ", starting");
                     start();
-                } catch (InterruptedException e) {
-                    LOG.fine("the runtime is stopping while it starts: container " + spec.name() + " not started");
                 } catch (LxcatException e) {
                     LOG.log(Level.FINE, "start failed", e);
                     if (!deactivating && frameworkStopping()) {
@@ -285,6 +283,16 @@ public class ContainerLifecycleImpl implements ContainerLifecycle {
                     exiter.accept(1);
                 }
             });
+        }
+    }
+
+    /** Whether the start-up ended and the container may be prepared (see {@link StartupWait}); false if interrupted. */
+    private boolean startupOver() {
+        try {
+            return context == null || startup.await(context, STARTUP_WAIT, () -> componentRuntime);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
