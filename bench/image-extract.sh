@@ -8,7 +8,7 @@
 # Every extraction goes to a fresh ext4 file system (a loop device over a sparse file next to the work directory,
 # made before the clock starts), as a container's first extraction into a new volume would: on a file system that
 # earlier runs filled and emptied, ext4's inode allocator skips every recently deleted inode (`recently_deleted`,
-# for up to five minutes after the deletion), which here turned 2.5 s extractions into 7 s of system time for either
+# for up to five minutes after the deletion), which here turned 2.5 s extractions into ≈ 7 s (≈ 6 s of it system time) for either
 # tool. Without loop devices (or with LXCAT_BENCH_DIR) each extraction gets a fresh directory instead. Nothing is
 # removed before the end: on ext4 mounted with `discard`, freeing a tree costs seconds of the next run's time.
 # Prints every round, the medians, the ratios (target: bundle <= 0.8 x tar) and the bundle's peak heap.
