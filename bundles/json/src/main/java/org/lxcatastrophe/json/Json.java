@@ -107,7 +107,7 @@ public final class Json {
         if (closes('}')) {
             return m;
         }
-        while (true) {
+        do {
             space();
             if (!peek('"')) {
                 throw error("a member name in double quotes");
@@ -118,15 +118,8 @@ public final class Json {
             expect(':');
             space();
             m.put(shared == null ? name : shared, value());
-            space();
-            if (peek(',')) {
-                pos++;
-            } else if (closes('}')) {
-                return m;
-            } else {
-                throw error("',' or '}'");
-            }
-        }
+        } while (more('}'));
+        return m;
     }
 
     private List<Object> array() throws JsonException {
@@ -137,18 +130,24 @@ public final class Json {
         if (closes(']')) {
             return l;
         }
-        while (true) {
+        do {
             space();
             l.add(value());
-            space();
-            if (peek(',')) {
-                pos++;
-            } else if (closes(']')) {
-                return l;
-            } else {
-                throw error("',' or ']'");
-            }
+        } while (more(']'));
+        return l;
+    }
+
+    /** After a member or element: true at a ',' (another follows), false at the closing bracket {@code c}. */
+    private boolean more(char c) throws JsonException {
+        space();
+        if (peek(',')) {
+            pos++;
+            return true;
         }
+        if (closes(c)) {
+            return false;
+        }
+        throw error("',' or '" + c + "'");
     }
 
     /** Consumes the closing bracket {@code c} of the array or object being read, if it is next. */
